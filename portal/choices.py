@@ -1,0 +1,37 @@
+"""Choices shared by every app: editorial workflow, date precision, jurisdictions."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EditorialStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    PUBLISHED = "published", _("Published")
+    ARCHIVED = "archived", _("Archived")
+
+
+# Moving into or out of these statuses changes what the public sees, so only a Publisher may.
+PUBLISHER_STATUSES = frozenset({EditorialStatus.PUBLISHED, EditorialStatus.ARCHIVED})
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    QUARTER = "quarter", _("Quarter")
+    YEAR = "year", _("Year")
+
+
+class Jurisdiction(models.TextChoices):
+    """ISO 3166 codes (with subdivisions such as CN-HI), plus EU and international."""
+
+    INTERNATIONAL = "INT", _("International")
+    CHINA = "CN", _("China")
+    HAINAN = "CN-HI", _("China (Hainan)")
+    UNITED_STATES = "US", _("United States")
+    EUROPEAN_UNION = "EU", _("European Union")
+    JAPAN = "JP", _("Japan")
+    SOUTH_KOREA = "KR", _("South Korea")
+    CANADA = "CA", _("Canada")
+    UNITED_KINGDOM = "GB", _("United Kingdom")
+    AUSTRALIA = "AU", _("Australia")
