@@ -1,0 +1,209 @@
+"""The editorial base every curated model shares, and the Reference model they cite."""
+
+from __future__ import annotations
+
+import reversion
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from portal.choices import PUBLISHER_STATUSES, EditorialStatus
+from portal.validators import validate_doi, validate_pmid
+
+
+class EditorialQuerySet(models.QuerySet):
+    def published(self):
+        """The only door public code uses: what readers, feeds, search and the API may see."""
+        return self.filter(status=EditorialStatus.PUBLISHED)
+
+    def visible_to(self, user):
+        """Published content for the public; everything for staff who may view this model."""
+        if user is not None and user.is_active and user.is_staff:
+            opts = self.model._meta
+            if user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+                return self
+        return self.published()
+
+
+class EditorialModel(models.Model):
+    """Workflow status, stable slug, timestamps and authorship for every curated item.
+
+    Subclasses name the field their slug derives from (`slug_source_field`) and the public
+    URL name of their page (`public_url_name`).
+    """
+
+    slug_source_field = "name"
+    public_url_name: str | None = None
+
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        blank=True,
+        help_text=_("Part of the public URL. Generated from the English name when left empty; "
+                    "changing it breaks links people have shared."),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=EditorialStatus.choices, default=EditorialStatus.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(_("first published"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by"),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+", verbose_name=_("updated by"),
+    )
+
+    objects = EditorialQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        # "publish" adds a `publish_<model>` permission per model; the Publisher role holds them.
+        default_permissions = ("add", "change", "delete", "view", "publish")
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Remember the stored status so a change of status can be checked against the user.
+        instance._stored_status = instance.__dict__.get("status")
+        return instance
+
+    def __str__(self) -> str:
+        return str(getattr(self, self.slug_source_field) or self.slug)
+
+    # --- slugs ---------------------------------------------------------------------------
+    def slug_source_text(self) -> str:
+        """English text the slug is made from (the Chinese name slugifies to nothing)."""
+        field = self.slug_source_field
+        return str(getattr(self, f"{field}_en", None) or getattr(self, field, "") or "")
+
+    def ensure_slug(self) -> None:
+        if self.slug:
+            return
+        base = slugify(self.slug_source_text())[:100] or self._meta.model_name
+        candidate, counter = base, 2
+        while type(self)._default_manager.filter(slug=candidate).exclude(pk=self.pk).exists():
+            candidate, counter = f"{base}-{counter}", counter + 1
+        self.slug = candidate
+
+    def clean_fields(self, exclude=None):
+        self.ensure_slug()
+        super().clean_fields(exclude=exclude)
+
+    def save(self, *args, **kwargs):
+        self.ensure_slug()
+        if self.status == EditorialStatus.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+        self._stored_status = self.status
+
+    # --- workflow ------------------------------------------------------------------------
+    @property
+    def stored_status(self) -> str | None:
+        return getattr(self, "_stored_status", None)
+
+    @classmethod
+    def publish_permission(cls) -> str:
+        return f"{cls._meta.app_label}.publish_{cls._meta.model_name}"
+
+    @classmethod
+    def user_can_publish(cls, user) -> bool:
+        return bool(user and user.is_active and user.has_perm(cls.publish_permission()))
+
+    def check_status_change(self, user, new_status: str) -> None:
+        """Raise PermissionDenied unless `user` may move this item to `new_status`.
+
+        Entering or leaving Published or Archived changes what the public sees, so it takes
+        the publish permission; drafting and submitting for review do not.
+        """
+        old_status = self.stored_status
+        if new_status == old_status:
+            return
+        touches_public = new_status in PUBLISHER_STATUSES or old_status in PUBLISHER_STATUSES
+        if touches_public and not self.user_can_publish(user):
+            raise PermissionDenied(
+                _("Only a Publisher can publish, unpublish, archive or restore content; "
+                  "submit it for review instead.")
+            )
+
+    def transition(self, new_status: str, *, by) -> None:
+        """Move to `new_status` as `by`, checked and recorded in the history."""
+        if new_status not in EditorialStatus.values:
+            raise ValidationError({"status": _("Unknown status %(status)s.") % {"status": new_status}})
+        self.check_status_change(by, new_status)
+        if new_status == self.stored_status:
+            return
+        with transaction.atomic(), reversion.create_revision():
+            self.status = new_status
+            self.updated_by = by
+            self.save()
+            reversion.set_user(by)
+            reversion.set_comment(
+                _("Status changed to %(status)s.") % {"status": EditorialStatus(new_status).label}
+            )
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == EditorialStatus.PUBLISHED
+
+    def get_absolute_url(self) -> str | None:
+        if not self.public_url_name or not self.slug:
+            return None
+        try:
+            return reverse(self.public_url_name, kwargs={"slug": self.slug})
+        except NoReverseMatch:
+            return None
+
+
+@reversion.register()
+class Reference(EditorialModel):
+    """A citation: every published fact on the portal points at one or more of these.
+
+    Bibliographic fields stay in the source's own language, so they are not translated.
+    """
+
+    slug_source_field = "title"
+
+    title = models.CharField(_("title"), max_length=500)
+    authors = models.CharField(_("authors"), max_length=500, blank=True)
+    publisher = models.CharField(
+        _("publisher or journal"), max_length=255, blank=True,
+        help_text=_("Journal for an article; agency or publisher for a web page or document."),
+    )
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    doi = models.CharField(_("DOI"), max_length=255, blank=True, validators=[validate_doi])
+    pmid = models.CharField(_("PMID"), max_length=12, blank=True, validators=[validate_pmid])
+    url = models.URLField(_("URL"), max_length=1000, blank=True)
+    accessed_on = models.DateField(_("accessed on"), null=True, blank=True)
+
+    class Meta(EditorialModel.Meta):
+        ordering = ["title", "id"]
+        verbose_name = _("reference")
+        verbose_name_plural = _("references")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(doi="", pmid="", url=""),
+                name="reference_has_locator",
+                violation_error_message=_("A reference needs a DOI, a PMID or a URL."),
+            ),
+        ]
+
+    @property
+    def link(self) -> str:
+        """The most durable address for the source: DOI, then PubMed, then the URL."""
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        if self.pmid:
+            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
+        return self.url
+
+    def get_absolute_url(self) -> str | None:
+        return self.link or None
