@@ -1,0 +1,62 @@
+# The single entry point. `make run` and `make test` work on a fresh clone with only
+# Python 3.11+ and make; everything else is installed into .venv.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+# make run is a local development server: debug on, SQLite unless DATABASE_URL says otherwise.
+RUN_ENV := DJANGO_DEBUG=1
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help run serve install install-dev migrate load admin-user test lint check clean bench
+
+help:
+	@echo "make run     install, migrate, load the curated data, serve on http://$(HOST):$(PORT)"
+	@echo "make test    run the whole test suite (lint, checks, migrations, pytest)"
+	@echo "make bench   benchmark the production stack (see docs/performance.md)"
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt $(BIN)/activate
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+migrate: install
+	$(RUN_ENV) $(MANAGE) migrate --noinput
+
+load: migrate
+	$(RUN_ENV) $(MANAGE) load_curated
+
+admin-user: migrate
+	$(RUN_ENV) $(MANAGE) ensure_local_admin
+
+run: load admin-user
+	$(RUN_ENV) $(MANAGE) runserver $(HOST):$(PORT)
+
+serve: install
+	$(RUN_ENV) $(MANAGE) runserver $(HOST):$(PORT)
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+check: install-dev
+	DJANGO_DEBUG=1 $(MANAGE) check
+	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+
+test: lint check
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
