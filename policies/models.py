@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from policies.choices import AuthorityLevel, DocumentType, LegalStatus
 from portal.choices import DatePrecision, Jurisdiction
 from portal.dates import display_partial_date, iso_partial_date, partial_date_error
 from portal.markdown import render_markdown
 from portal.models import EditorialModel
-from policies.choices import AuthorityLevel, DocumentType, LegalStatus
 
 
 @reversion.register()

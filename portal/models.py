@@ -69,15 +69,30 @@ class EditorialModel(models.Model):
         # "publish" adds a `publish_<model>` permission per model; the Publisher role holds them.
         default_permissions = ("add", "change", "delete", "view", "publish")
 
+    def __str__(self) -> str:
+        return str(getattr(self, self.slug_source_field) or self.slug)
+
+    def save(self, *args, **kwargs):
+        self.ensure_slug()
+        if self.status == EditorialStatus.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+        self._stored_status = self.status
+
+    def get_absolute_url(self) -> str | None:
+        if not self.public_url_name or not self.slug:
+            return None
+        try:
+            return reverse(self.public_url_name, kwargs={"slug": self.slug})
+        except NoReverseMatch:
+            return None
+
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         # Remember the stored status so a change of status can be checked against the user.
         instance._stored_status = instance.__dict__.get("status")
         return instance
-
-    def __str__(self) -> str:
-        return str(getattr(self, self.slug_source_field) or self.slug)
 
     # --- slugs ---------------------------------------------------------------------------
     def slug_source_text(self) -> str:
@@ -97,13 +112,6 @@ class EditorialModel(models.Model):
     def clean_fields(self, exclude=None):
         self.ensure_slug()
         super().clean_fields(exclude=exclude)
-
-    def save(self, *args, **kwargs):
-        self.ensure_slug()
-        if self.status == EditorialStatus.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        super().save(*args, **kwargs)
-        self._stored_status = self.status
 
     # --- workflow ------------------------------------------------------------------------
     @property
@@ -154,14 +162,6 @@ class EditorialModel(models.Model):
     def is_published(self) -> bool:
         return self.status == EditorialStatus.PUBLISHED
 
-    def get_absolute_url(self) -> str | None:
-        if not self.public_url_name or not self.slug:
-            return None
-        try:
-            return reverse(self.public_url_name, kwargs={"slug": self.slug})
-        except NoReverseMatch:
-            return None
-
 
 @reversion.register()
 class Reference(EditorialModel):
@@ -196,6 +196,9 @@ class Reference(EditorialModel):
             ),
         ]
 
+    def get_absolute_url(self) -> str | None:
+        return self.link or None
+
     @property
     def link(self) -> str:
         """The most durable address for the source: DOI, then PubMed, then the URL."""
@@ -204,6 +207,3 @@ class Reference(EditorialModel):
         if self.pmid:
             return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
         return self.url
-
-    def get_absolute_url(self) -> str | None:
-        return self.link or None
