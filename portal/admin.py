@@ -1,0 +1,111 @@
+"""The editorial base for every curated model's admin, and the Reference admin.
+
+Status changes are checked on the server in two places that share one rule
+(`EditorialModel.check_status_change`): the change form and the bulk actions.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
+from reversion.admin import VersionAdmin
+
+from portal.choices import EditorialStatus
+from portal.models import Reference
+
+admin.site.site_header = _("Cell Therapy Portal: curation")
+admin.site.site_title = _("Cell Therapy Portal admin")
+admin.site.index_title = _("Curated content")
+
+
+class EditorialAdminForm(forms.ModelForm):
+    """Refuses a status the current user may not set, whatever the browser posted."""
+
+    editorial_user = None  # set per request by EditorialAdmin.get_form
+
+    def clean_status(self):
+        new_status = self.cleaned_data["status"]
+        try:
+            self.instance.check_status_change(self.editorial_user, new_status)
+        except PermissionDenied as denied:
+            raise ValidationError(str(denied), code="permission_denied") from denied
+        return new_status
+
+
+class EditorialAdmin(VersionAdmin):
+    """History (django-reversion), authorship stamps and workflow actions."""
+
+    form = EditorialAdminForm
+    actions = ["submit_for_review", "publish", "unpublish", "archive"]
+    list_filter = ["status"]
+    readonly_fields = ["published_at", "created_at", "created_by", "updated_at", "updated_by"]
+    list_per_page = 50
+    show_full_result_count = False  # a COUNT(*) over the whole table on every page load is wasted work
+    editorial_fieldset = (_("Editorial"), {"fields": ["status", "slug", *readonly_fields]})
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        # A subclass per request, so the user never leaks between concurrent requests.
+        return type(form.__name__, (form,), {"editorial_user": request.user})
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url() if obj.is_published else None
+
+    def has_publish_permission(self, request):
+        return self.model.user_can_publish(request.user)
+
+    def _move(self, request, queryset, new_status, done_message):
+        moved = 0
+        for item in queryset:
+            try:
+                item.transition(new_status, by=request.user)
+            except (PermissionDenied, ValidationError) as error:
+                self.message_user(request, f"{item}: {error}", messages.ERROR)
+            else:
+                moved += 1
+        if moved:
+            self.message_user(request, done_message(moved), messages.SUCCESS)
+
+    @admin.action(description=_("Submit selected for review"), permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        self._move(request, queryset.exclude(status__in=["published", "archived"]), EditorialStatus.IN_REVIEW,
+                   lambda n: ngettext("%d item submitted for review.", "%d items submitted for review.", n) % n)
+
+    @admin.action(description=_("Publish selected"), permissions=["publish"])
+    def publish(self, request, queryset):
+        self._move(request, queryset, EditorialStatus.PUBLISHED,
+                   lambda n: ngettext("%d item published.", "%d items published.", n) % n)
+
+    @admin.action(description=_("Unpublish selected (back to draft)"), permissions=["publish"])
+    def unpublish(self, request, queryset):
+        self._move(request, queryset, EditorialStatus.DRAFT,
+                   lambda n: ngettext("%d item unpublished.", "%d items unpublished.", n) % n)
+
+    @admin.action(description=_("Archive selected"), permissions=["publish"])
+    def archive(self, request, queryset):
+        self._move(request, queryset, EditorialStatus.ARCHIVED,
+                   lambda n: ngettext("%d item archived.", "%d items archived.", n) % n)
+
+
+class TranslatedEditorialAdmin(EditorialAdmin, TranslationAdmin):
+    """Both languages side by side in one form."""
+
+
+@admin.register(Reference)
+class ReferenceAdmin(EditorialAdmin):
+    list_display = ["title", "publisher", "year", "doi", "pmid", "status"]
+    list_filter = ["status", "year"]
+    search_fields = ["title", "authors", "publisher", "doi", "pmid", "url", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    fieldsets = [
+        (None, {"fields": ["title", "authors", "publisher", "year", "doi", "pmid", "url", "accessed_on"]}),
+        EditorialAdmin.editorial_fieldset,
+    ]
