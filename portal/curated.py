@@ -1,0 +1,349 @@
+"""Loading the curated dataset kept under `data/` into the database.
+
+One YAML file per model family, each a list of records keyed by `slug`. Records are
+plain data: translated fields as `{en: ..., zh-hans: ...}`, relations as slugs, dates as
+"2017-08-30", "2021-09", "2021-Q3" or "2015" (the precision is stored with the date),
+inline children (approvals, mechanism roles, provisions) as nested lists.
+
+The load is one transaction and one history revision. It compares before it saves, so a
+second run changes nothing. An invalid record stops everything with the file, the record
+and the field named. Items editors created in the admin and that are not in the files are
+left alone.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import reversion
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from modeltranslation.translator import NotRegistered, translator
+
+from policies.models import Authority, KeyProvision, PolicyDocument
+from portal.choices import EditorialStatus
+from portal.dates import parse_partial_date
+from portal.models import Reference
+from therapies.models import (
+    Approval,
+    Condition,
+    Mechanism,
+    MechanismMolecule,
+    Molecule,
+    Therapy,
+    TherapyCategory,
+    TherapyMechanism,
+)
+
+LANGUAGE_SUFFIXES = {"en": "en", "zh-hans": "zh_hans"}
+
+
+class CuratedDataError(Exception):
+    """A record that cannot be loaded; the message says where and why."""
+
+
+@dataclass(frozen=True)
+class Children:
+    """Inline rows owned by a parent record, replaced as a whole when they differ."""
+
+    model: type[models.Model]
+    parent_field: str
+
+
+@dataclass(frozen=True)
+class Family:
+    filename: str
+    model: type[models.Model]
+    children: dict[str, Children] = field(default_factory=dict)
+
+
+# In dependency order: a family refers only to families above it, or to itself.
+FAMILIES = [
+    Family("references.yaml", Reference),
+    Family("categories.yaml", TherapyCategory),
+    Family("molecules.yaml", Molecule),
+    Family("conditions.yaml", Condition),
+    Family("mechanisms.yaml", Mechanism, {"molecules": Children(MechanismMolecule, "mechanism")}),
+    Family(
+        "therapies.yaml",
+        Therapy,
+        {
+            "approvals": Children(Approval, "therapy"),
+            "mechanisms": Children(TherapyMechanism, "therapy"),
+        },
+    ),
+    Family("authorities.yaml", Authority),
+    Family("policies.yaml", PolicyDocument, {"provisions": Children(KeyProvision, "policy")}),
+]
+
+
+@dataclass
+class LoadReport:
+    counts: Counter = field(default_factory=Counter)
+
+    def add(self, family: Family, outcome: str) -> None:
+        self.counts[(family.model._meta.verbose_name_plural, outcome)] += 1
+
+    @property
+    def changed(self) -> int:
+        return sum(n for (_, outcome), n in self.counts.items() if outcome != "unchanged")
+
+    def lines(self) -> list[str]:
+        families = dict.fromkeys(name for name, _ in self.counts)
+        return [
+            f"{name}: " + ", ".join(
+                f"{self.counts[(name, outcome)]} {outcome}"
+                for outcome in ("created", "updated", "unchanged")
+                if self.counts[(name, outcome)]
+            )
+            for name in families
+        ]
+
+
+def translated_fields(model) -> set[str]:
+    try:
+        return set(translator.get_options_for_model(model).fields)
+    except NotRegistered:
+        return set()
+
+
+class _Where:
+    """Where a value sits in the dataset, for error messages that lead straight to it."""
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+
+    @classmethod
+    def record(cls, filename: str, index: int, slug: str | None) -> _Where:
+        return cls(f"{filename}, record {index + 1}" + (f" ({slug})" if slug else ""))
+
+    def child(self, key: str, index: int) -> _Where:
+        return _Where(f"{self.prefix}, {key}[{index + 1}]")
+
+    def error(self, field_name: str | None, message) -> CuratedDataError:
+        where = f"{self.prefix}, field {field_name!r}" if field_name else self.prefix
+        return CuratedDataError(f"{where}: {message}")
+
+
+class CuratedLoader:
+    def __init__(self, data_dir: Path):
+        self.data_dir = Path(data_dir)
+        self.report = LoadReport()
+
+    # --- entry point -------------------------------------------------------------------
+    def load(self, *, dry_run: bool = False) -> LoadReport:
+        with transaction.atomic():
+            with reversion.create_revision():
+                reversion.set_comment("Loaded the curated dataset (load_curated).")
+                for family in FAMILIES:
+                    self._load_family(family)
+            if dry_run:
+                transaction.set_rollback(True)
+        return self.report
+
+    def _read(self, family: Family) -> list[dict]:
+        path = self.data_dir / family.filename
+        if not path.exists():
+            return []
+        try:
+            records = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        except yaml.YAMLError as error:
+            raise CuratedDataError(f"{family.filename}: not valid YAML: {error}") from error
+        if not isinstance(records, list):
+            raise CuratedDataError(f"{family.filename}: expected a list of records")
+        return records
+
+    def _load_family(self, family: Family) -> None:
+        records = self._read(family)
+        seen: set[str] = set()
+        deferred = []  # self-references (parent, modality, supersedes) once every record exists
+        for index, record in enumerate(records):
+            if not isinstance(record, dict):
+                raise _Where.record(family.filename, index, None).error(None, "expected a mapping of fields")
+            slug = record.get("slug")
+            where = _Where.record(family.filename, index, slug)
+            if not slug or not isinstance(slug, str):
+                raise where.error("slug", "every record needs a slug")
+            if slug in seen:
+                raise where.error("slug", "this slug appears twice in the file")
+            seen.add(slug)
+            instance, outcome, later = self._upsert(family, record, where)
+            deferred.append((instance, outcome, later, where))
+        for instance, outcome, later, where in deferred:
+            if later:
+                changed = self._assign(instance, later, where)
+                if changed:
+                    self._save(instance, where)
+                    outcome = "updated" if outcome == "unchanged" else outcome
+            self.report.add(family, outcome)
+
+    # --- one record --------------------------------------------------------------------
+    def _upsert(self, family: Family, record: dict, where: _Where):
+        model = family.model
+        instance = model._default_manager.filter(slug=record["slug"]).first()
+        created = instance is None
+        if created:
+            instance = model(slug=record["slug"])
+        values = {key: value for key, value in record.items() if key not in family.children}
+        values.setdefault("status", EditorialStatus.PUBLISHED)
+        m2m = {}
+        later = {}
+        for key in list(values):
+            if key == "slug":
+                values.pop(key)
+                continue
+            model_field = self._field(model, key, where)
+            if model_field.many_to_many:
+                m2m[key] = values.pop(key)
+            elif model_field.many_to_one and model_field.related_model is model:
+                later[key] = values.pop(key)
+        changed = self._assign(instance, values, where)
+        if created or changed:
+            self._save(instance, where)
+        changed |= self._set_m2m(instance, m2m, where)
+        for key, spec in family.children.items():
+            changed |= self._sync_children(instance, spec, record.get(key) or [], where, key)
+        if changed:
+            # Relations and inline rows changed without a save: still record the item's new state.
+            reversion.add_to_revision(instance)
+        outcome = "created" if created else ("updated" if changed else "unchanged")
+        return instance, outcome, later
+
+    def _field(self, model, key: str, where: _Where):
+        try:
+            model_field = model._meta.get_field(key)
+        except Exception:  # FieldDoesNotExist, but also reverse relations named like fields
+            raise where.error(key, f"{model.__name__} has no such field") from None
+        if not model_field.concrete and not model_field.many_to_many:
+            raise where.error(key, f"{model.__name__} has no such field")
+        if not model_field.editable and key != "status":
+            raise where.error(key, "this field is set by the portal, not by the data")
+        return model_field
+
+    def _assign(self, instance, values: dict, where: _Where) -> bool:
+        """Set plain, translated, date and foreign-key values; report whether any changed."""
+        model = type(instance)
+        translated = translated_fields(model)
+        changed = False
+        for key, value in values.items():
+            model_field = self._field(model, key, where)
+            if key in translated:
+                if isinstance(value, str):
+                    value = {"en": value}
+                if not isinstance(value, dict) or set(value) - set(LANGUAGE_SUFFIXES):
+                    raise where.error(key, "give the text as {en: ..., zh-hans: ...}")
+                for language, suffix in LANGUAGE_SUFFIXES.items():
+                    changed |= self._set(instance, f"{key}_{suffix}", (value.get(language) or "").strip())
+            elif model_field.many_to_one:
+                related = self._resolve(model_field.related_model, value, where, key) if value else None
+                changed |= self._set(instance, model_field.attname, related.pk if related else None)
+            elif hasattr(model, f"{key}_precision"):
+                day, precision = self._partial_date(value, where, key)
+                changed |= self._set(instance, key, day)
+                changed |= self._set(instance, f"{key}_precision", precision)
+            elif isinstance(model_field, models.DateField) and value is not None:
+                changed |= self._set(instance, key, self._date(value, where, key))
+            else:
+                changed |= self._set(instance, key, "" if value is None and model_field.empty_strings_allowed
+                                     and not model_field.null else value)
+        return changed
+
+    @staticmethod
+    def _set(instance, attname: str, value) -> bool:
+        if getattr(instance, attname) == value:
+            return False
+        setattr(instance, attname, value)
+        return True
+
+    @staticmethod
+    def _partial_date(value, where, key):
+        if value is None:
+            return None, "day"
+        if isinstance(value, datetime.date):
+            return value, "day"
+        try:
+            return parse_partial_date(str(value))
+        except ValueError as error:
+            raise where.error(key, error) from None
+
+    @staticmethod
+    def _date(value, where, key):
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return datetime.date.fromisoformat(str(value))
+        except ValueError:
+            raise where.error(key, f"{value!r} is not a date like 2024-06-27") from None
+
+    @staticmethod
+    def _resolve(model, slug, where, key):
+        try:
+            return model._default_manager.get(slug=slug)
+        except model.DoesNotExist:
+            raise where.error(key, f"no {model._meta.verbose_name} with slug {slug!r}") from None
+
+    def _set_m2m(self, instance, m2m: dict, where: _Where) -> bool:
+        changed = False
+        for key, slugs in m2m.items():
+            if not isinstance(slugs, list):
+                raise where.error(key, "give a list of slugs")
+            related_model = type(instance)._meta.get_field(key).related_model
+            wanted = [self._resolve(related_model, slug, where, key).pk for slug in slugs]
+            manager = getattr(instance, key)
+            if set(manager.values_list("pk", flat=True)) != set(wanted):
+                manager.set(wanted)
+                changed = True
+        return changed
+
+    def _sync_children(self, parent, spec: Children, rows: list, where: _Where, key: str) -> bool:
+        """Replace the parent's inline rows when the data says something different."""
+        if not isinstance(rows, list):
+            raise where.error(key, "give a list")
+        model = spec.model
+        has_position = any(f.name == "position" for f in model._meta.fields)
+        wanted = []
+        for index, row in enumerate(rows):
+            child_where = where.child(key, index)
+            if not isinstance(row, dict):
+                raise child_where.error(None, "expected a mapping of fields")
+            child = model(**{spec.parent_field: parent})
+            if has_position:
+                child.position = index
+            self._assign(child, row, child_where)
+            self._validate(child, child_where, exclude=[spec.parent_field])
+            wanted.append(child)
+        existing = list(model._default_manager.filter(**{spec.parent_field: parent}))
+        if self._rows(existing) == self._rows(wanted):
+            return False
+        model._default_manager.filter(**{spec.parent_field: parent}).delete()
+        for child in wanted:
+            child.save()
+        return True
+
+    @staticmethod
+    def _rows(children) -> list[tuple]:
+        def row(child):
+            return tuple(
+                getattr(child, f.attname) for f in child._meta.concrete_fields if not f.primary_key
+            )
+        return sorted((row(child) for child in children), key=repr)
+
+    def _validate(self, instance, where: _Where, exclude=None) -> None:
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=False)
+        except ValidationError as error:
+            field_name, messages = next(iter(error.message_dict.items()))
+            raise where.error(None if field_name == "__all__" else field_name, " ".join(messages)) from None
+
+    def _save(self, instance, where: _Where) -> None:
+        self._validate(instance, where)
+        instance.save()
+
+
+def load_curated(data_dir: Path, *, dry_run: bool = False) -> LoadReport:
+    """Load every family under `data_dir`; see the module docstring for the format."""
+    return CuratedLoader(data_dir).load(dry_run=dry_run)

@@ -1,0 +1,29 @@
+"""`manage.py load_curated`: load the curated dataset under data/ (idempotent, atomic)."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from portal.curated import CuratedDataError, load_curated
+
+
+class Command(BaseCommand):
+    help = "Load the curated dataset (YAML under data/) into the database. Safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--data-dir", type=Path, default=None, help="Folder to read (default: CURATED_DATA_DIR).")
+        parser.add_argument("--dry-run", action="store_true", help="Validate and report, then roll back.")
+
+    def handle(self, *args, data_dir=None, dry_run=False, **options):
+        folder = data_dir or Path(settings.CURATED_DATA_DIR)
+        if not folder.is_dir():
+            raise CommandError(f"No curated data folder at {folder}.")
+        try:
+            report = load_curated(folder, dry_run=dry_run)
+        except CuratedDataError as error:
+            raise CommandError(f"Nothing was loaded. {error}") from error
+        for line in report.lines():
+            self.stdout.write(f"  {line}")
+        verb = "Would change" if dry_run else "Changed"
+        self.stdout.write(self.style.SUCCESS(f"{verb} {report.changed} item(s) from {folder}."))
