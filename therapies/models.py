@@ -32,6 +32,15 @@ def _references_field():
 
 
 class TherapyCategoryQuerySet(EditorialQuerySet):
+    def roots(self):
+        return self.filter(parent=None)
+
+    def with_published_children(self):
+        """Prefetch published sub-categories into `published_children` (one query)."""
+        return self.prefetch_related(
+            models.Prefetch("children", queryset=self.model.objects.published(), to_attr="published_children")
+        )
+
     def descendant_ids(self, root) -> list[int]:
         """Ids of `root` and every category below it, in one query for the whole tree."""
         children: dict[int | None, list[int]] = {}
