@@ -1,0 +1,155 @@
+"""Admin smoke tests for every curated model and the editorial workflow through the admin."""
+
+import pytest
+from django.urls import reverse
+from reversion.models import Version
+
+from portal.roles import CURATED_MODELS
+from tests.factories import (
+    ApprovalFactory,
+    ConditionFactory,
+    KeyProvisionFactory,
+    MechanismMoleculeFactory,
+    ReferenceFactory,
+    TherapyCategoryFactory,
+    TherapyFactory,
+    TherapyMechanismFactory,
+)
+from therapies.models import Therapy
+
+pytestmark = pytest.mark.django_db
+
+ADMIN_MODELS = [(app, model) for app, models in CURATED_MODELS.items() for model in models]
+# Session, user, permissions and the page's own queries; must not grow with the rows shown.
+ADMIN_QUERY_BOUND = 20
+
+
+def _many_rows():
+    """Enough data of every kind that a per-row query would show up in the counts."""
+    for _ in range(3):
+        therapy = TherapyFactory(references=[ReferenceFactory()])
+        ApprovalFactory(therapy=therapy)
+        TherapyMechanismFactory(therapy=therapy)
+        MechanismMoleculeFactory()
+        KeyProvisionFactory()
+
+
+@pytest.fixture(params=["editor_client", "publisher_client"])
+def staff_client(request):
+    return request.getfixturevalue(request.param)
+
+
+@pytest.mark.parametrize(("app", "model"), ADMIN_MODELS)
+def test_changelist_renders_with_bounded_queries(staff_client, app, model, django_assert_max_num_queries):
+    _many_rows()
+    with django_assert_max_num_queries(ADMIN_QUERY_BOUND):
+        response = staff_client.get(reverse(f"admin:{app}_{model}_changelist"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(("app", "model"), ADMIN_MODELS)
+def test_add_page_renders(staff_client, app, model, django_assert_max_num_queries):
+    with django_assert_max_num_queries(ADMIN_QUERY_BOUND):
+        response = staff_client.get(reverse(f"admin:{app}_{model}_add"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(("app", "model"), ADMIN_MODELS)
+def test_change_page_renders_with_bounded_queries(staff_client, app, model, django_assert_max_num_queries):
+    _many_rows()
+    from django.apps import apps
+
+    obj = apps.get_model(app, model).objects.order_by("pk").last()
+    # Inline rows each render an autocomplete widget for their selected value: allow for them.
+    with django_assert_max_num_queries(ADMIN_QUERY_BOUND + 10):
+        response = staff_client.get(reverse(f"admin:{app}_{model}_change", args=[obj.pk]))
+    assert response.status_code == 200
+
+
+def _therapy_form(category, condition, status="draft", **extra):
+    """POST data for the therapy add form with one approval inline."""
+    data = {
+        "name_en": "Example CAR-T", "name_zh_hans": "示例CAR-T", "kind": "product", "category": category.pk,
+        "slug": "example-car-t", "status": status, "cell_source": "autologous", "stage": "approved",
+        "summary_en": "A product.", "summary_zh_hans": "一个产品。",
+        "approvals-TOTAL_FORMS": "1", "approvals-INITIAL_FORMS": "0",
+        "approvals-MIN_NUM_FORMS": "0", "approvals-MAX_NUM_FORMS": "1000",
+        "approvals-0-agency": "fda", "approvals-0-decided_on": "2017-08-30",
+        "approvals-0-decided_on_precision": "day", "approvals-0-approval_type": "full",
+        "approvals-0-indication": condition.pk, "approvals-0-status": "active",
+        "approvals-0-withdrawn_on_precision": "day",
+        "mechanism_links-TOTAL_FORMS": "0", "mechanism_links-INITIAL_FORMS": "0",
+        "mechanism_links-MIN_NUM_FORMS": "0", "mechanism_links-MAX_NUM_FORMS": "1000",
+    }
+    data.update(extra)
+    return data
+
+
+def test_editor_drafts_a_therapy_with_an_approval_inline(editor_client, editor):
+    form = _therapy_form(TherapyCategoryFactory(), ConditionFactory())
+    response = editor_client.post(reverse("admin:therapies_therapy_add"), form)
+    assert response.status_code == 302
+    therapy = Therapy.objects.get(slug="example-car-t")
+    assert (therapy.status, therapy.created_by, therapy.approvals.count()) == ("draft", editor, 1)
+
+
+def test_editor_posting_status_published_is_refused(editor_client):
+    form = _therapy_form(TherapyCategoryFactory(), ConditionFactory(), status="published")
+    response = editor_client.post(reverse("admin:therapies_therapy_add"), form)
+    assert response.status_code == 200
+    assert "Only a Publisher can publish" in response.content.decode()
+    assert not Therapy.objects.filter(slug="example-car-t").exists()
+
+
+def test_editor_cannot_run_the_publish_action(editor_client):
+    therapy = TherapyFactory(status="in_review")
+    response = editor_client.post(
+        reverse("admin:therapies_therapy_changelist"), {"action": "publish", "_selected_action": [therapy.pk]}
+    )
+    therapy.refresh_from_db()
+    assert therapy.status == "in_review"
+    assert response.status_code in (200, 302)
+
+
+def test_editor_can_submit_for_review_in_bulk(editor_client):
+    drafts = [TherapyFactory(status="draft") for _ in range(2)]
+    editor_client.post(
+        reverse("admin:therapies_therapy_changelist"),
+        {"action": "submit_for_review", "_selected_action": [d.pk for d in drafts]},
+    )
+    assert set(Therapy.objects.filter(pk__in=[d.pk for d in drafts]).values_list("status", flat=True)) == {"in_review"}
+
+
+def test_publisher_publishes_in_bulk(publisher_client):
+    drafts = [TherapyFactory(status="in_review") for _ in range(2)]
+    publisher_client.post(
+        reverse("admin:therapies_therapy_changelist"),
+        {"action": "publish", "_selected_action": [d.pk for d in drafts]},
+    )
+    assert set(Therapy.objects.filter(pk__in=[d.pk for d in drafts]).values_list("status", flat=True)) == {"published"}
+
+
+def test_history_records_the_draft_and_the_publication_and_reverts(client, editor, publisher):
+    category, condition = TherapyCategoryFactory(), ConditionFactory()
+    client.force_login(editor)
+    client.post(reverse("admin:therapies_therapy_add"), _therapy_form(category, condition))
+    therapy = Therapy.objects.get(slug="example-car-t")
+    client.force_login(publisher)
+    client.post(
+        reverse("admin:therapies_therapy_changelist"), {"action": "publish", "_selected_action": [therapy.pk]}
+    )
+    versions = Version.objects.get_for_object(therapy).order_by("pk")
+    assert [v.revision.user for v in versions] == [editor, publisher]
+    assert versions[0].field_dict["status"] == "draft"
+
+    history = client.get(reverse("admin:therapies_therapy_history", args=[therapy.pk]))
+    assert history.status_code == 200
+    revert_url = reverse("admin:therapies_therapy_revision", args=[therapy.pk, versions[0].pk])
+    page = client.get(revert_url)
+    assert page.status_code == 200
+    client.post(revert_url, _therapy_form(category, condition, **{
+        "approvals-INITIAL_FORMS": "1", "approvals-0-id": str(therapy.approvals.get().pk),
+        "approvals-0-therapy": str(therapy.pk),
+    }))
+    therapy.refresh_from_db()
+    assert therapy.status == "draft"
