@@ -207,3 +207,50 @@ class Reference(EditorialModel):
         if self.pmid:
             return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
         return self.url
+
+
+class SearchEntry(models.Model):
+    """One published item in one language, as the search page shows it.
+
+    Denormalised copy kept in sync by `portal.search` (signals and `rebuild_search_index`);
+    never edited by hand. Its `SearchTerm` rows are the inverted index queries go through.
+    """
+
+    kind = models.CharField(_("type"), max_length=16)
+    object_id = models.PositiveBigIntegerField()
+    language = models.CharField(_("language"), max_length=8)
+    slug = models.SlugField(max_length=120)
+    title = models.CharField(_("title"), max_length=500)
+    body = models.TextField(_("text"), blank=True)
+
+    class Meta:
+        ordering = ["kind", "object_id", "language"]
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id", "language"], name="unique_search_entry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.slug} ({self.language})"
+
+
+class SearchTerm(models.Model):
+    """A normalised token (English stem or Chinese character n-gram) found in an entry.
+
+    The (term, entry) index makes a lookup one index range scan per query token on SQLite
+    and PostgreSQL alike, whatever the number of entries.
+    """
+
+    entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="terms")
+    term = models.CharField(max_length=64)
+    weight = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
+        indexes = [models.Index(fields=["term", "entry"], name="search_term_entry")]
+        constraints = [models.UniqueConstraint(fields=["entry", "term"], name="unique_search_term")]
+
+    def __str__(self) -> str:
+        return self.term
