@@ -5,6 +5,7 @@ file beside `manage.py`); see `.env.example`. Production refuses to start withou
 real secret key.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -50,6 +51,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "corsheaders",
     "reversion",
+    "csp",
+    "axes",
     "portal.apps.PortalConfig",
     "therapies.apps.TherapiesConfig",
     "policies.apps.PoliciesConfig",
@@ -57,6 +60,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Per-section Content-Security-Policy; see CONTENT_SECURITY_POLICY and CSP_SECTION_RELAXATIONS.
+    "portal.middleware.SectionCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -66,6 +71,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a lost database into a 503 page or JSON body instead of a 500 traceback.
+    "portal.middleware.DatabaseUnavailableMiddleware",
+    # django-axes must be last: it answers locked-out login attempts.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -101,6 +110,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 _cache_url = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
 if _cache_url:
     CACHES = {"default": env.cache_url_config(_cache_url)}
+    if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        # A Redis outage degrades to cache misses instead of 500s (portal/cache.py).
+        CACHES["default"]["BACKEND"] = "portal.cache.ResilientRedisCache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -112,6 +124,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# django-axes checks every login first, so a locked-out attempt never reaches the password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Brute-force lockout per (username, address) pair, never per username alone: an attacker
+# elsewhere cannot lock a real editor out, and every lockout ends after the cool-off.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "portal.middleware.client_ip"
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: none, use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 
 # --- Languages --------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -196,6 +222,34 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=60 * 60 * 8)
+# The admin lives at a configurable path so it is not where every scanner looks first.
+ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")
+# Load balancers probe over plain HTTP; everything else is redirected to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# Content-Security-Policy (django-csp 4): strict everywhere by default, so public pages run
+# only same-origin scripts and styles, no plugins, and cannot be framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Sections whose third-party pages need a little more, added to the policy above by
+# portal.middleware.SectionCSPMiddleware (path prefix -> directives to extend). Scripts stay
+# 'self' everywhere: the admin has no inline scripts and the API docs load theirs from a URL.
+CSP_SECTION_RELAXATIONS = {
+    # Admin widgets and icons use data: images and inline style attributes.
+    f"/{ADMIN_URL}": {"img-src": ["data:"], "style-src": ["'unsafe-inline'"]},
+    # Swagger UI (drf-spectacular sidecar) has an inline <style> block and data: icons.
+    "/api/docs/": {"img-src": ["data:"], "style-src": ["'unsafe-inline'"]},
+}
 
 # --- Logging ----------------------------------------------------------------------------
 LOGGING = {
@@ -208,5 +262,3 @@ LOGGING = {
 # --- Portal -----------------------------------------------------------------------------
 # Where `load_curated` reads the curated dataset from.
 CURATED_DATA_DIR = env.path("CURATED_DATA_DIR", default=BASE_DIR / "data")
-# The admin lives at a configurable path so it is not where every scanner looks first.
-ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/")

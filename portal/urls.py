@@ -8,10 +8,13 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import path
 
-from portal import views
+from portal import health, views
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
+    # Probes stay outside the language prefix: no redirect, no locale, no session.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]
 
 urlpatterns += i18n_patterns(
