@@ -28,6 +28,8 @@ class Jurisdiction(models.TextChoices):
     INTERNATIONAL = "INT", _("International")
     CHINA = "CN", _("China")
     HAINAN = "CN-HI", _("China (Hainan)")
+    HONG_KONG = "CN-HK", _("China (Hong Kong SAR)")
+    MACAO = "CN-MO", _("China (Macao SAR)")
     UNITED_STATES = "US", _("United States")
     EUROPEAN_UNION = "EU", _("European Union")
     JAPAN = "JP", _("Japan")

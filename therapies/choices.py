@@ -34,6 +34,9 @@ class Agency(models.TextChoices):
     PMDA = "pmda", _("PMDA / MHLW (Japan)")
     MFDS = "mfds", _("MFDS (South Korea)")
     HEALTH_CANADA = "health_canada", _("Health Canada")
+    # Hong Kong and Macao register medicines separately from the mainland NMPA.
+    HONG_KONG_DH = "hk_dh", _("Department of Health (Hong Kong)")
+    MACAO_ISAF = "macao_isaf", _("ISAF (Macao)")
 
 
 # Each regulator decides for exactly one jurisdiction, so the jurisdiction is derived.
@@ -44,6 +47,8 @@ AGENCY_JURISDICTION = {
     Agency.PMDA: Jurisdiction.JAPAN,
     Agency.MFDS: Jurisdiction.SOUTH_KOREA,
     Agency.HEALTH_CANADA: Jurisdiction.CANADA,
+    Agency.HONG_KONG_DH: Jurisdiction.HONG_KONG,
+    Agency.MACAO_ISAF: Jurisdiction.MACAO,
 }
 
 
