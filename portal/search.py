@@ -1,0 +1,388 @@
+"""Site search over every published item, in English and Chinese, on SQLite and PostgreSQL.
+
+Each published item gets one `SearchEntry` per language (the title and text readers see)
+and a set of `SearchTerm` rows: English words reduced to their Snowball stem (so
+"therapies" finds "therapy") and Chinese text cut into single characters and character
+bigrams (so 干细胞 matches as 干细 + 细胞 without a dictionary). A query is tokenised the same
+way and an entry matches when it holds every query term; the (term, entry) index keeps this
+one index scan per term, whatever the size of the catalogue. Terms come from both languages,
+so a Chinese query finds items on the English site and the other way round.
+
+The index follows the content through signals (`connect_signals`, called by the app) and
+can be rebuilt from scratch with `manage.py rebuild_search_index`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+import snowballstemmer
+from django.apps import apps
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Count, Sum
+from django.db.models.signals import post_delete, post_save
+from django.urls import reverse
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
+
+from portal.choices import EditorialStatus
+from portal.markdown import render_markdown
+from portal.models import SearchEntry, SearchTerm
+
+# Han ideographs (CJK unified, extension A, compatibility): no spaces between words.
+_CJK_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKEN = re.compile(rf"([{_CJK_RANGES}]+)|([^\W_{_CJK_RANGES}]+)")
+_CJK_RUN = re.compile(rf"[{_CJK_RANGES}]+")
+# Words so common that requiring them would only lose results ("what is CAR-T").
+_STOPWORDS = frozenset(
+    "a an and are as at be by for from how in is it of on or the to what which who with".split()
+)
+MAX_QUERY_LENGTH = 200
+MAX_QUERY_TERMS = 12
+TERM_LENGTH = 64
+TITLE_WEIGHT = 10
+BODY_WEIGHT_CAP = 5
+SNIPPET_LENGTH = 220
+
+
+@cache
+def _stemmer():
+    return snowballstemmer.stemmer("english")
+
+
+def normalise(text: str) -> str:
+    """Fold width and case (NFKC turns full-width Latin into ASCII), drop control characters."""
+    text = unicodedata.normalize("NFKC", str(text or ""))
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\n\t").casefold()
+
+
+def _word_term(word: str) -> str | None:
+    if word in _STOPWORDS:
+        return None
+    return _stemmer().stemWord(word)[:TERM_LENGTH]
+
+
+def _cjk_terms(run: str, *, with_unigrams: bool) -> list[str]:
+    bigrams = [run[i:i + 2] for i in range(len(run) - 1)]
+    if len(run) == 1:
+        return [run]
+    return ([*run, *bigrams]) if with_unigrams else bigrams
+
+
+def tokenise(text: str, *, for_query: bool = False) -> list[str]:
+    """Terms of `text`: stems of words, characters and bigrams of Chinese runs.
+
+    Indexing keeps single characters too, so a one-character query still finds something;
+    a query of two or more characters is matched by its bigrams only, which is precise.
+    """
+    terms: list[str] = []
+    for cjk, word in _TOKEN.findall(normalise(text)):
+        if cjk:
+            terms.extend(_cjk_terms(cjk, with_unigrams=not for_query))
+        else:
+            term = _word_term(word)
+            if term:
+                terms.append(term)
+    return terms
+
+
+def query_terms(query: str) -> list[str]:
+    """Distinct terms of a query, in order, at most MAX_QUERY_TERMS of them."""
+    seen: dict[str, None] = {}
+    for term in tokenise(str(query or "")[:MAX_QUERY_LENGTH], for_query=True):
+        seen.setdefault(term, None)
+    return list(seen)[:MAX_QUERY_TERMS]
+
+
+def clean_query(raw: str | None) -> str:
+    """The query as it may be shown back and searched: no control characters, bounded length."""
+    text = unicodedata.normalize("NFKC", str(raw or ""))
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
+    return " ".join(text.split())[:MAX_QUERY_LENGTH]
+
+
+# --- what is indexed -------------------------------------------------------------------
+def _suffix(language: str) -> str:
+    return language.replace("-", "_")
+
+
+def translated(obj, field_name: str, language: str) -> str:
+    """The field in `language`, falling back to English like the pages do."""
+    value = getattr(obj, f"{field_name}_{_suffix(language)}", None)
+    return str(value or getattr(obj, f"{field_name}_en", None) or getattr(obj, field_name, "") or "")
+
+
+def _plain(markdown_text: str) -> str:
+    return html.unescape(strip_tags(render_markdown(markdown_text))).strip()
+
+
+@dataclass(frozen=True)
+class Source:
+    """How one model is indexed: its title, its text and untranslated keywords."""
+
+    kind: str
+    label: str
+    model_label: str
+    url_name: str
+    title_field: str
+    text_fields: tuple[str, ...]
+    keyword_fields: tuple[str, ...] = ()
+    title_prefix_field: str | None = None
+
+    @property
+    def model(self) -> type[models.Model]:
+        return apps.get_model(self.model_label)
+
+    def title(self, obj, language: str) -> str:
+        title = translated(obj, self.title_field, language)
+        if self.title_prefix_field:
+            prefix = getattr(obj, self.title_prefix_field)
+            return f"{prefix}: {title}" if title and title != prefix else prefix
+        return title
+
+    def text(self, obj, language: str) -> str:
+        parts = (_plain(translated(obj, name, language)) for name in self.text_fields)
+        return "\n\n".join(part for part in parts if part)
+
+    def keywords(self, obj) -> str:
+        return " ".join(str(getattr(obj, name, "") or "") for name in self.keyword_fields)
+
+
+SOURCES: tuple[Source, ...] = (
+    Source("therapy", _("Therapies and products"), "therapies.Therapy", "therapies:therapy-detail",
+           "name", ("summary", "body", "cell_type", "developer"), ("generic_name", "slug")),
+    Source("category", _("Categories"), "therapies.TherapyCategory", "therapies:category-detail",
+           "name", ("description",), ("slug",)),
+    Source("mechanism", _("Mechanisms"), "therapies.Mechanism", "therapies:mechanism-detail",
+           "name", ("summary", "body"), ("slug",)),
+    Source("molecule", _("Molecules"), "therapies.Molecule", "therapies:molecule-detail",
+           "name", ("description",), ("symbol", "aliases", "uniprot", "hgnc_id"), title_prefix_field="symbol"),
+    Source("condition", _("Conditions"), "therapies.Condition", "therapies:condition-detail",
+           "name", ("description",), ("icd10", "icd10_cm", "slug")),
+    Source("policy", _("Policy documents"), "policies.PolicyDocument", "policies:policy-detail",
+           "title", ("summary", "body"), ("title_original", "document_number")),
+    Source("authority", _("Authorities"), "policies.Authority", "policies:authority-detail",
+           "name", ("description",), ("abbreviation_en", "abbreviation_zh_hans")),
+)
+SOURCE_BY_KIND = {source.kind: source for source in SOURCES}
+KINDS = tuple(SOURCE_BY_KIND)
+
+
+def _source_for(model: type[models.Model]) -> Source | None:
+    return next((s for s in SOURCES if s.model_label == model._meta.label), None)
+
+
+def _languages() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def _weights(source: Source, obj) -> dict[str, int]:
+    """Term -> weight: a title or keyword hit outranks any number of hits in the text."""
+    title_terms: set[str] = set()
+    body_counts: Counter[str] = Counter()
+    for language in _languages():
+        title_terms.update(tokenise(source.title(obj, language)))
+        body_counts.update(tokenise(source.text(obj, language)))
+    title_terms.update(tokenise(source.keywords(obj).replace("-", " ")))
+    terms = title_terms | set(body_counts)
+    return {t: (TITLE_WEIGHT if t in title_terms else 0) + min(body_counts[t], BODY_WEIGHT_CAP) for t in terms}
+
+
+def index_object(obj) -> None:
+    """Bring the index in line with `obj`: entries while it is published, none otherwise."""
+    source = _source_for(type(obj))
+    if source is None:
+        return
+    with transaction.atomic():
+        SearchEntry.objects.filter(kind=source.kind, object_id=obj.pk).delete()
+        if obj.status != EditorialStatus.PUBLISHED:
+            return
+        weights = _weights(source, obj)
+        for language in _languages():
+            entry = SearchEntry.objects.create(
+                kind=source.kind, object_id=obj.pk, language=language, slug=obj.slug,
+                title=source.title(obj, language)[:500], body=source.text(obj, language),
+            )
+            SearchTerm.objects.bulk_create(
+                SearchTerm(entry=entry, term=term, weight=weight) for term, weight in weights.items()
+            )
+
+
+def unindex_object(obj) -> None:
+    source = _source_for(type(obj))
+    if source is not None:
+        SearchEntry.objects.filter(kind=source.kind, object_id=obj.pk).delete()
+
+
+def rebuild_index() -> int:
+    """Drop and rebuild the whole index; returns how many items were indexed."""
+    count = 0
+    with transaction.atomic():
+        SearchEntry.objects.all().delete()
+        for source in SOURCES:
+            for obj in source.model.objects.published().iterator(chunk_size=500):
+                index_object(obj)
+                count += 1
+    return count
+
+
+def _on_save(sender, instance, raw=False, **kwargs):
+    if not raw:
+        index_object(instance)
+
+
+def _on_delete(sender, instance, **kwargs):
+    unindex_object(instance)
+
+
+def connect_signals() -> None:
+    for source in SOURCES:
+        post_save.connect(_on_save, sender=source.model, dispatch_uid=f"search-save-{source.kind}")
+        post_delete.connect(_on_delete, sender=source.model, dispatch_uid=f"search-delete-{source.kind}")
+
+
+# --- querying --------------------------------------------------------------------------
+@dataclass
+class SearchResult:
+    type: str
+    slug: str
+    title: str
+    snippet: SafeString
+    object: models.Model
+    score: int
+    url: str
+
+    @property
+    def type_label(self) -> str:
+        return SOURCE_BY_KIND[self.type].label
+
+
+@dataclass
+class SearchPage:
+    query: str
+    terms: list[str]
+    total: int = 0
+    results: list[SearchResult] = field(default_factory=list)
+    # kind -> number of matches, for every type (ignoring the `types` filter), in KINDS order.
+    facets: dict[str, int] = field(default_factory=dict)
+
+
+def search(
+    query: str, *, language: str, types: set[str] | None = None, limit: int = 20, offset: int = 0
+) -> SearchPage:
+    """Published items matching every term of `query`, best first.
+
+    Queries: one for the type counts, one for the page of ids, one for the entries, and one
+    per type present on the page to load the (published) objects.
+    """
+    query = clean_query(query)
+    terms = query_terms(query)
+    page = SearchPage(query=query, terms=terms)
+    if not terms:
+        return page
+    matches = SearchTerm.objects.filter(term__in=terms, entry__language=language)
+    grouped = (
+        matches.values("entry_id")
+        .annotate(hits=Count("id"), score=Sum("weight"))
+        .filter(hits=len(terms))
+    )
+    counts = dict(
+        SearchEntry.objects.filter(id__in=grouped.values("entry_id"))
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    page.facets = {kind: counts[kind] for kind in KINDS if counts.get(kind)}
+    wanted = set(KINDS) if not types else set(types) & set(KINDS)
+    page.total = sum(n for kind, n in page.facets.items() if kind in wanted)
+    if not page.total or limit <= 0:
+        return page
+    if wanted != set(KINDS):
+        grouped = grouped.filter(entry__kind__in=wanted)
+    rows = list(grouped.order_by("-score", "entry_id")[max(offset, 0):max(offset, 0) + limit])
+    entries = SearchEntry.objects.in_bulk([row["entry_id"] for row in rows])
+    objects = _load_objects(entries.values())
+    with override(language):
+        for row in rows:
+            entry = entries.get(row["entry_id"])
+            obj = entry and objects.get((entry.kind, entry.object_id))
+            if obj is None:  # unpublished since it was indexed: never shown
+                continue
+            page.results.append(SearchResult(
+                type=entry.kind, slug=entry.slug, title=entry.title,
+                snippet=highlight(entry.body or entry.title, query),
+                object=obj, score=row["score"],
+                url=reverse(SOURCE_BY_KIND[entry.kind].url_name, kwargs={"slug": entry.slug}),
+            ))
+    return page
+
+
+def _load_objects(entries: Iterable[SearchEntry]) -> dict[tuple[str, int], models.Model]:
+    ids_by_kind: dict[str, list[int]] = {}
+    for entry in entries:
+        ids_by_kind.setdefault(entry.kind, []).append(entry.object_id)
+    loaded = {}
+    for kind, ids in ids_by_kind.items():
+        for obj in SOURCE_BY_KIND[kind].model.objects.published().filter(pk__in=ids):
+            loaded[(kind, obj.pk)] = obj
+    return loaded
+
+
+# --- snippets --------------------------------------------------------------------------
+def _match_spans(text: str, query: str) -> list[tuple[int, int]]:
+    """Character spans of `text` that match the query: same stems, or the Chinese text itself."""
+    stems = {t for t in query_terms(query) if not _CJK_RUN.fullmatch(t)}
+    spans = []
+    for match in re.finditer(rf"[^\W_{_CJK_RANGES}]+", text):
+        term = _word_term(normalise(match.group()))
+        if term and term in stems:
+            spans.append(match.span())
+    for run in _CJK_RUN.findall(normalise(query)):
+        needles = [run] if run in text else _cjk_terms(run, with_unigrams=False)
+        for needle in needles:
+            spans.extend(m.span() for m in re.finditer(re.escape(needle), text))
+    return _merge(spans)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def highlight(text: str, query: str, length: int = SNIPPET_LENGTH) -> SafeString:
+    """A window of `text` around the first match, escaped, with matches in <mark>."""
+    text = " ".join(str(text or "").split())
+    spans = _match_spans(text, query)
+    start = max(0, spans[0][0] - length // 4) if spans else 0
+    if start:
+        space = text.find(" ", start, spans[0][0])
+        start = space + 1 if space != -1 else start
+    end = min(len(text), start + length)
+    parts = ["…" if start else ""]
+    cursor = start
+    for span_start, span_end in spans:
+        if span_end <= start or span_start >= end:
+            continue
+        span_start, span_end = max(span_start, start), min(span_end, end)
+        parts.append(escape(text[cursor:span_start]))
+        parts.append(f"<mark>{escape(text[span_start:span_end])}</mark>")
+        cursor = span_end
+    parts.append(escape(text[cursor:end]))
+    if end < len(text):
+        parts.append("…")
+    return mark_safe("".join(parts))  # noqa: S308 - every piece of text is escaped above
+
