@@ -60,3 +60,7 @@ test: lint check
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+
+# Needs PostgreSQL (DATABASE_URL) and wrk; REDIS_URL enables the shared cache. See docs/performance.md.
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)
