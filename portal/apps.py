@@ -8,6 +8,8 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         # The search index follows every save and delete of a curated item.
-        from portal.search import connect_signals
+        from portal import page_cache, search
 
-        connect_signals()
+        search.connect_signals()
+        # Any change to curated content makes every cached public response stale.
+        page_cache.connect_signals()

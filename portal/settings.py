@@ -63,6 +63,8 @@ MIDDLEWARE = [
     # Per-section Content-Security-Policy; see CONTENT_SECURITY_POLICY and CSP_SECTION_RELAXATIONS.
     "portal.middleware.SectionCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous public responses from the shared cache, keyed by the content generation.
+    "portal.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -116,6 +118,14 @@ if _cache_url:
         CACHES["default"]["BACKEND"] = "portal.cache.ResilientRedisCache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Whole public responses for anonymous readers (portal/page_cache.py). The content
+# generation makes them stale the moment anything changes, so the lifetime is only a bound
+# on memory; browsers and a CDN may keep a page for PAGE_CACHE_BROWSER_MAX_AGE seconds.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 3600)
+PAGE_CACHE_BROWSER_MAX_AGE = env.int("PAGE_CACHE_BROWSER_MAX_AGE", default=60)
+# Only the benchmark sets this: a request carrying the header skips the cache (a cold read).
+PAGE_CACHE_BYPASS_HEADER = env.str("PAGE_CACHE_BYPASS_HEADER", default="")
 
 # --- Authentication ---------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

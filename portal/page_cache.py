@@ -1,0 +1,183 @@
+"""Shared cache of whole public responses, invalidated exactly by a content generation.
+
+Every public page and API response shows only published content, so one number describes
+the state all of them depend on: the *content generation*, kept in the shared cache and
+bumped (after commit) by any save, delete or relation change of a curated model, whichever
+door it came through (admin, API, load_curated, a history revert). Cache keys and ETags
+include the generation, so after a change every worker on every server misses and renders
+fresh content on its very next request; nothing needs to be found and deleted.
+
+Only anonymous GET/HEAD requests are served from or stored in the cache; a request that
+carries a session cookie or an Authorization header (editors, API tokens) always reaches
+the view, and its response is never stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.cache import patch_vary_headers
+
+GENERATION_KEY = "portal:content-generation"
+CACHED_PREFIXES = ("/en/", "/zh-hans/", "/api/v1/", "/sitemap.xml", "/robots.txt")
+CONTENT_APPS = ("therapies", "policies")
+CONTENT_MODELS = ("portal.Reference", "portal.SearchEntry")
+
+
+def content_generation() -> int:
+    """The current generation; created on first use (and after a cache flush or outage)."""
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        # A fresh start must never reuse a number that keys old entries: use the clock.
+        generation = time.time_ns()
+        cache.add(GENERATION_KEY, generation, timeout=None)
+        generation = cache.get(GENERATION_KEY, generation)
+    return generation
+
+
+def bump_generation() -> None:
+    """Make every cached response stale, on every worker and server sharing the cache."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not set yet, or evicted: any new clock value is unused
+        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+
+
+def bump_after_commit(**kwargs) -> None:
+    """Bump now and again after commit.
+
+    The second bump matters: a reader between the save and the commit still sees the old
+    rows and may cache them under the first new generation.
+    """
+    bump_generation()
+    transaction.on_commit(bump_generation)
+
+
+def content_models():
+    for app_label in CONTENT_APPS:
+        yield from apps.get_app_config(app_label).get_models()
+    for label in CONTENT_MODELS:
+        try:
+            yield apps.get_model(label)
+        except LookupError:
+            continue
+
+
+def connect_signals() -> None:
+    for model in content_models():
+        uid = f"page-cache-{model._meta.label_lower}"
+        post_save.connect(bump_after_commit, sender=model, dispatch_uid=uid + "-save")
+        post_delete.connect(bump_after_commit, sender=model, dispatch_uid=uid + "-delete")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(bump_after_commit, sender=field.remote_field.through,
+                                dispatch_uid=f"{uid}-{field.name}")
+
+
+def is_anonymous(request) -> bool:
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and "HTTP_AUTHORIZATION" not in request.META
+
+
+def is_cacheable_request(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and request.path.startswith(CACHED_PREFIXES)
+        and is_anonymous(request)
+    )
+
+
+def _fingerprint(request) -> str:
+    """What makes two anonymous requests get the same bytes: path, query and negotiation headers."""
+    parts = [
+        request.get_full_path(),
+        request.META.get("HTTP_ACCEPT", ""),
+        request.META.get("HTTP_ACCEPT_LANGUAGE", "") if request.path.startswith("/api/") else "",
+    ]
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def etag_for(generation: int, fingerprint: str) -> str:
+    return f'W/"{generation:x}-{fingerprint[:16]}"'
+
+
+def _etag_matches(request, etag: str) -> bool:
+    header = request.META.get("HTTP_IF_NONE_MATCH", "")
+    return bool(header) and (header.strip() == "*" or etag in [tag.strip() for tag in header.split(",")])
+
+
+class PageCacheMiddleware:
+    """Serve anonymous GETs from the shared cache; answer revalidations before any view runs."""
+
+    stored_headers = ("Content-Type", "Content-Language", "Vary", "Link", "Allow", "X-Robots-Tag")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.timeout = getattr(settings, "PAGE_CACHE_SECONDS", 24 * 3600)
+        self.max_age = getattr(settings, "PAGE_CACHE_BROWSER_MAX_AGE", 60)
+        self.bypass_header = getattr(settings, "PAGE_CACHE_BYPASS_HEADER", "")
+
+    def __call__(self, request):
+        if not is_cacheable_request(request):
+            return self.get_response(request)
+        generation = content_generation()
+        fingerprint = _fingerprint(request)
+        etag = etag_for(generation, fingerprint)
+        bypass = self.bypass_header and request.headers.get(self.bypass_header)
+        if _etag_matches(request, etag) and not bypass:
+            return self._not_modified(etag)
+        key = f"portal:page:{generation}:{fingerprint}"
+        cached = None if bypass else cache.get(key)
+        if cached is not None:
+            response = self._rebuild(cached)
+            response["X-Cache"] = "hit"
+        else:
+            response = self.get_response(request)
+            if request.method == "GET" and self._storable(response) and not bypass:
+                cache.set(key, self._freeze(response), self.timeout)
+            response["X-Cache"] = "miss"
+        if response.status_code == 200 and not response.cookies:
+            response["ETag"] = etag
+            if not response.has_header("Cache-Control"):
+                response["Cache-Control"] = (
+                    f"public, max-age={self.max_age}, stale-while-revalidate={self.max_age * 5}"
+                )
+            patch_vary_headers(response, ["Accept-Language"] if request.path.startswith("/api/") else [])
+        return response
+
+    def _storable(self, response) -> bool:
+        cache_control = response.get("Cache-Control", "")
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "private" not in cache_control
+            and "no-store" not in cache_control
+        )
+
+    def _freeze(self, response) -> dict:
+        return {
+            "content": response.content,
+            "headers": {name: response[name] for name in self.stored_headers if response.has_header(name)},
+        }
+
+    @staticmethod
+    def _rebuild(frozen):
+        from django.http import HttpResponse
+
+        response = HttpResponse(frozen["content"])
+        for name, value in frozen["headers"].items():
+            response[name] = value
+        return response
+
+    @staticmethod
+    def _not_modified(etag):
+        from django.http import HttpResponseNotModified
+
+        response = HttpResponseNotModified()
+        response["ETag"] = etag
+        return response

@@ -1,0 +1,124 @@
+"""The shared page cache: hits for anonymous readers, exact invalidation, 304 before any view."""
+
+import pytest
+from django.test import override_settings
+
+from portal.page_cache import bump_generation, content_generation
+from tests.factories import TherapyCategoryFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.portal.page_cache_urls")]
+
+HOME = "/en/"
+
+
+def test_second_anonymous_request_is_served_from_the_cache_without_sql(client, django_assert_num_queries):
+    TherapyCategoryFactory(name_en="Immune cell therapy")
+    first = client.get(HOME)
+    with django_assert_num_queries(0):
+        second = client.get(HOME)
+    assert (first["X-Cache"], second["X-Cache"]) == ("miss", "hit")
+    assert second.content == first.content
+
+
+def test_a_saved_change_is_visible_on_the_next_request(client):
+    category = TherapyCategoryFactory(name_en="Immune cell therapy")
+    client.get(HOME)
+    category.name_en = "Immune effector cell therapy"
+    category.save()
+    response = client.get(HOME)
+    assert response["X-Cache"] == "miss"
+    assert "Immune effector cell therapy" in response.content.decode()
+
+
+def test_publishing_makes_a_cached_page_stale(client, publisher):
+    draft = TherapyCategoryFactory(name_en="Islet cell therapy", status="draft")
+    assert "Islet cell therapy" not in client.get(HOME).content.decode()
+    draft.transition("published", by=publisher)
+    assert "Islet cell therapy" in client.get(HOME).content.decode()
+
+
+def test_unpublishing_makes_a_cached_page_stale(client, publisher):
+    category = TherapyCategoryFactory(name_en="Islet cell therapy")
+    assert "Islet cell therapy" in client.get(HOME).content.decode()
+    category.transition("draft", by=publisher)
+    assert "Islet cell therapy" not in client.get(HOME).content.decode()
+
+
+def test_deleting_makes_a_cached_page_stale(client):
+    category = TherapyCategoryFactory(name_en="Islet cell therapy")
+    client.get(HOME)
+    category.delete()
+    assert "Islet cell therapy" not in client.get(HOME).content.decode()
+
+
+def test_a_relation_change_bumps_the_generation():
+    from tests.factories import ReferenceFactory
+
+    category = TherapyCategoryFactory()
+    before = content_generation()
+    category.references.add(ReferenceFactory())
+    assert content_generation() > before
+
+
+def test_logged_in_staff_are_never_served_cached_pages_nor_fill_them(client, editor):
+    TherapyCategoryFactory()
+    client.get(HOME)  # anonymous fills the cache
+    client.force_login(editor)
+    staff_response = client.get(HOME)
+    assert "X-Cache" not in staff_response
+    client.logout()
+    assert client.get(HOME)["X-Cache"] == "hit"
+
+
+def test_conditional_get_is_answered_before_the_view(client, django_assert_num_queries):
+    etag = client.get(HOME)["ETag"]
+    with django_assert_num_queries(0):
+        response = client.get(HOME, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+
+
+def test_the_etag_changes_after_any_edit(client):
+    etag = client.get(HOME)["ETag"]
+    TherapyCategoryFactory()
+    response = client.get(HOME, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and response["ETag"] != etag
+
+
+def test_public_responses_carry_cache_control(client):
+    cache_control = client.get(HOME)["Cache-Control"]
+    assert "public" in cache_control and "max-age=" in cache_control
+
+
+def test_languages_are_cached_separately(client):
+    TherapyCategoryFactory(name_en="Stem cell therapy", name_zh_hans="干细胞疗法")
+    client.get("/en/")
+    chinese = client.get("/zh-hans/")
+    assert chinese["X-Cache"] == "miss" and "干细胞疗法" in chinese.content.decode()
+
+
+@override_settings(PAGE_CACHE_BYPASS_HEADER="X-Bench-Cache-Bypass")
+def test_the_benchmark_bypass_header_forces_a_cold_read(client):
+    client.get(HOME)
+    assert client.get(HOME, HTTP_X_BENCH_CACHE_BYPASS="1")["X-Cache"] == "miss"
+
+
+def test_the_bypass_header_does_nothing_unless_configured(client):
+    client.get(HOME)
+    assert client.get(HOME, HTTP_X_BENCH_CACHE_BYPASS="1")["X-Cache"] == "hit"
+
+
+def test_responses_that_set_cookies_are_not_stored(client):
+    client.get("/en/cookie/")
+    assert client.get("/en/cookie/")["X-Cache"] == "miss"
+
+
+def test_paths_outside_the_public_site_are_never_cached(client):
+    assert "X-Cache" not in client.get("/admin/")
+
+
+def test_bump_generation_recovers_from_an_empty_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    bump_generation()
+    assert content_generation() > 0
