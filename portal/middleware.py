@@ -7,6 +7,7 @@ the ones other apps add later.
 from __future__ import annotations
 
 import logging
+import sys
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +68,17 @@ class DatabaseUnavailableMiddleware:
             return None
         logger.warning("Database unavailable for %s: %s", request.path, exception)
         return service_unavailable(request)
+
+
+def server_error(request, template_name=defaults.ERROR_500_TEMPLATE_NAME):
+    """`handler500`: a lost database anywhere (middleware included) is a 503, anything else a 500.
+
+    `DatabaseUnavailableMiddleware` only sees exceptions from views; this catches the rest,
+    e.g. a middleware that reads the database before the view runs.
+    """
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return service_unavailable(request)
+    return defaults.server_error(request, template_name)
 
 
 def wants_json(request) -> bool:

@@ -10,6 +10,9 @@ from django.urls import path
 
 from portal import health, views
 
+# A lost database reached outside a view is a 503 too (portal/middleware.py).
+handler500 = "portal.middleware.server_error"
+
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     # Probes stay outside the language prefix: no redirect, no locale, no session.
