@@ -6,9 +6,11 @@ A request for `/` is redirected by LocaleMiddleware to the visitor's language.
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import path
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import include, path
 
-from portal import health, views
+from portal import feeds, health, views
+from portal.sitemaps import SITEMAPS
 
 # A lost database reached outside a view is a 503 too (portal/middleware.py).
 handler500 = "portal.middleware.server_error"
@@ -18,9 +20,19 @@ urlpatterns = [
     # Probes stay outside the language prefix: no redirect, no locale, no session.
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+         name="sitemap"),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]
 
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
+    path("about/", views.AboutView.as_view(), name="about"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("feeds/policies/", feeds.LatestPoliciesFeed(), name="feed-policies"),
+    path("feeds/approvals/", feeds.LatestApprovalsFeed(), name="feed-approvals"),
+    path("", include("therapies.urls")),
+    path("", include("policies.urls")),
     prefix_default_language=True,
 )

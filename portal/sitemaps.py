@@ -1,0 +1,53 @@
+"""sitemap.xml: every published page in both languages, with hreflang alternates."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from policies.models import Authority, PolicyDocument
+from therapies.models import Condition, Mechanism, Molecule, Therapy, TherapyCategory
+
+
+class I18nSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+    limit = 2000  # URLs per sitemap page, counting each language
+
+
+class StaticPagesSitemap(I18nSitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return [
+            "home", "about", "therapies:category-list", "therapies:therapy-list", "therapies:mechanism-list",
+            "therapies:molecule-list", "therapies:condition-list", "policies:policy-list",
+            "policies:authority-list",
+        ]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class PublishedSitemap(I18nSitemap):
+    """One model's published items; drafts and archived items never appear."""
+
+    model = None
+
+    def items(self):
+        return self.model.objects.published().only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+def _sitemap_for(model_class):
+    return type(f"{model_class.__name__}Sitemap", (PublishedSitemap,), {"model": model_class})
+
+
+SITEMAPS = {
+    "pages": StaticPagesSitemap,
+    **{
+        model_class._meta.model_name: _sitemap_for(model_class)
+        for model_class in (TherapyCategory, Therapy, Mechanism, Molecule, Condition, PolicyDocument, Authority)
+    },
+}

@@ -1,0 +1,175 @@
+"""Template helpers of the public site: JSON-LD blocks, the approvals chart, badges, paging."""
+
+from __future__ import annotations
+
+import json
+
+from django import template
+from django.urls import reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from therapies.choices import ApprovalStatus
+
+register = template.Library()
+
+# json.dumps leaves these as-is; inside <script> they could end the block or open a comment.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def jsonld(data: dict) -> SafeString:
+    """A schema.org data block: not executable, so a strict script-src still allows it."""
+    payload = json.dumps(data, ensure_ascii=False, default=str).translate(_JSON_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
+
+
+def _absolute(context, url: str | None) -> str | None:
+    request = context.get("request")
+    return request.build_absolute_uri(url) if request and url else url
+
+
+@register.simple_tag(takes_context=True)
+def therapy_jsonld(context, therapy) -> SafeString:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "MedicalTherapy",
+        "name": str(therapy.name),
+        "url": _absolute(context, therapy.get_absolute_url()),
+        "description": therapy.summary or None,
+        "drug": {"@type": "Drug", "nonProprietaryName": therapy.generic_name} if therapy.generic_name else None,
+    }
+    if therapy.published_conditions:
+        data["indication"] = [
+            {"@type": "MedicalIndication", "name": str(c.name), "url": _absolute(context, c.get_absolute_url())}
+            for c in therapy.published_conditions
+        ]
+    return jsonld({k: v for k, v in data.items() if v})
+
+
+@register.simple_tag(takes_context=True)
+def policy_jsonld(context, policy) -> SafeString:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Legislation",
+        "name": str(policy.title),
+        "alternateName": policy.title_original or None,
+        "legislationIdentifier": policy.document_number or None,
+        "legislationDate": policy.issued_on_iso,
+        "legislationDateOfApplicability": policy.effective_on_iso,
+        "legislationPassedBy": [
+            {"@type": "GovernmentOrganization", "name": str(a.name), "url": _absolute(context, a.get_absolute_url())}
+            for a in policy.published_authorities
+        ] or None,
+        "legislationJurisdiction": ", ".join(policy_jurisdictions(policy)) or None,
+        "url": _absolute(context, policy.get_absolute_url()),
+        "sameAs": policy.source_url or None,
+        "abstract": policy.summary or None,
+    }
+    return jsonld({k: v for k, v in data.items() if v})
+
+
+@register.filter
+def policy_jurisdictions(policy) -> list[str]:
+    """Jurisdiction codes of the published authorities (no query: they are prefetched)."""
+    return sorted({a.jurisdiction for a in getattr(policy, "published_authorities", [])})
+
+
+@register.filter
+def active_agencies(therapy) -> list[str]:
+    """Labels of regulators whose approval is in force, from prefetched approvals."""
+    seen, labels = set(), []
+    for approval in therapy.approvals.all():
+        if approval.status == ApprovalStatus.ACTIVE and approval.agency not in seen:
+            seen.add(approval.agency)
+            labels.append(approval.get_agency_display())
+    return labels
+
+
+@register.filter
+def is_public(obj) -> bool:
+    """True for a published item: links to drafts and archived items are never shown."""
+    return bool(obj is not None and getattr(obj, "is_published", False))
+
+
+@register.simple_tag
+def page_url(query: str, number: int) -> str:
+    """`?<current filters>&page=N` for pagination links that keep the facets."""
+    return f"?{query}&page={number}" if query else f"?page={number}"
+
+
+# --- approvals per year, as an SVG drawn on the server -----------------------------------
+_CHART_WIDTH, _CHART_HEIGHT = 720, 280
+_MARGIN_LEFT, _MARGIN_BOTTOM, _MARGIN_TOP = 36, 28, 12
+
+
+@register.simple_tag
+def approvals_chart(stats) -> SafeString:
+    """Stacked bars of approvals granted per year, one colour class per regulator.
+
+    Decorative shapes carry no text; the figure's title and the table beside it give the
+    numbers to screen readers and to anyone who prefers reading them.
+    """
+    if not stats.years:
+        return mark_safe("")
+    plot_height = _CHART_HEIGHT - _MARGIN_BOTTOM - _MARGIN_TOP
+    plot_width = _CHART_WIDTH - _MARGIN_LEFT - 8
+    slot = plot_width / len(stats.years)
+    bar = max(4.0, slot * 0.7)
+    top = max(stats.max_per_year, 1)
+    title = _("Approvals of cell therapy products per year, by regulator")
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {_CHART_WIDTH} {_CHART_HEIGHT}" role="img" '
+        f'aria-labelledby="chart-title" preserveAspectRatio="xMidYMid meet">',
+        f'<title id="chart-title">{escape(title)}</title>',
+    ]
+    for tick in sorted({0, top // 2, top}):
+        y = _MARGIN_TOP + plot_height - plot_height * tick / top
+        parts.append(
+            f'<line class="chart-grid" x1="{_MARGIN_LEFT}" x2="{_CHART_WIDTH - 8}" y1="{y:.1f}" y2="{y:.1f}"/>'
+        )
+        parts.append(f'<text class="chart-axis" x="{_MARGIN_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{tick}</text>')
+    label_every = max(1, len(stats.years) // 12)
+    for index, (year, counts, _total) in enumerate(stats.rows):
+        x = _MARGIN_LEFT + index * slot + (slot - bar) / 2
+        y = _MARGIN_TOP + plot_height
+        for series, count in enumerate(counts):
+            if not count:
+                continue
+            height = plot_height * count / top
+            y -= height
+            agency = stats.agencies[series][1]
+            parts.append(
+                f'<rect class="series-{series}" x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{height:.1f}">'
+                f"<title>{escape(f'{year} {agency}: {count}')}</title></rect>"
+            )
+        if index % label_every == 0:
+            parts.append(
+                f'<text class="chart-axis" x="{x + bar / 2:.1f}" y="{_CHART_HEIGHT - 8}" '
+                f'text-anchor="middle">{year}</text>'
+            )
+    parts.append("</svg>")
+    legend = "".join(
+        f'<li><span class="swatch series-{i}" aria-hidden="true"></span>{escape(label)}</li>'
+        for i, (_code, label) in enumerate(stats.agencies)
+    )
+    return mark_safe("".join(parts) + f'<ul class="chart-legend">{legend}</ul>')  # noqa: S308 - all text escaped
+
+
+@register.simple_tag(takes_context=True)
+def website_jsonld(context) -> SafeString:
+    search_url = _absolute(context, reverse("search"))
+    return jsonld({
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": _("Cell Therapy Portal"),
+        "url": _absolute(context, reverse("home")),
+        "inLanguage": get_language(),
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": f"{search_url}?q={{search_term_string}}",
+            "query-input": "required name=search_term_string",
+        },
+    })

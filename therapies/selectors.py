@@ -1,0 +1,284 @@
+"""Read-side queries of the public site for therapies, categories, mechanisms and conditions.
+
+Every function starts from `published()` and loads relations through `Prefetch` with a
+published-only queryset, so a draft never reaches a public page, and each returns in a
+fixed number of queries whatever the amount of data.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import ExtractYear
+
+from policies.models import PolicyDocument
+from portal.choices import EditorialStatus
+from portal.models import Reference
+from therapies.choices import Agency, ApprovalStatus
+from therapies.models import (
+    Approval,
+    Condition,
+    Mechanism,
+    MechanismMolecule,
+    Molecule,
+    Therapy,
+    TherapyCategory,
+    TherapyMechanism,
+)
+
+
+def visible_approvals() -> QuerySet[Approval]:
+    """Approvals are shown exactly when their therapy is published."""
+    return Approval.objects.filter(therapy__in=Therapy.objects.published())
+
+
+def _approvals_prefetch() -> Prefetch:
+    # Indications that are not published are kept out; the approval falls back to its text.
+    return Prefetch(
+        "approvals",
+        queryset=Approval.objects.order_by("decided_on", "id"),
+    )
+
+
+def therapy_cards(queryset: QuerySet[Therapy]) -> QuerySet[Therapy]:
+    """Therapies for lists: category and approvals for the badges, in two extra queries at most."""
+    return queryset.select_related("category").prefetch_related(_approvals_prefetch())
+
+
+def published_therapies() -> QuerySet[Therapy]:
+    return therapy_cards(Therapy.objects.published()).order_by("name", "id")
+
+
+def therapy_detail_queryset() -> QuerySet[Therapy]:
+    """One query per relation: approvals, mechanisms (with their molecules), conditions,
+    target antigens, references, related policies, products of a modality."""
+    published_molecule_links = MechanismMolecule.objects.filter(
+        molecule__in=Molecule.objects.published()
+    ).select_related("molecule")
+    return Therapy.objects.select_related("category", "modality").prefetch_related(
+        Prefetch(
+            "approvals",
+            queryset=Approval.objects.select_related("indication", "reference").order_by("decided_on", "id"),
+        ),
+        Prefetch(
+            "mechanism_links",
+            queryset=TherapyMechanism.objects.filter(mechanism__in=Mechanism.objects.published())
+            .select_related("mechanism")
+            .prefetch_related(Prefetch("mechanism__molecule_links", queryset=published_molecule_links,
+                                       to_attr="published_molecule_links")),
+            to_attr="published_mechanism_links",
+        ),
+        Prefetch("conditions", queryset=Condition.objects.published(), to_attr="published_conditions"),
+        Prefetch("target_molecules", queryset=Molecule.objects.published(), to_attr="published_targets"),
+        Prefetch("references", to_attr="published_references",
+                 queryset=_published_references()),
+        Prefetch("policies", queryset=PolicyDocument.objects.published(), to_attr="published_policies"),
+        Prefetch("products", queryset=Therapy.objects.published(), to_attr="published_products"),
+    )
+
+
+def _published_references() -> QuerySet[Reference]:
+    return Reference.objects.published()
+
+
+# --- categories -----------------------------------------------------------------------
+@dataclass
+class CategoryNode:
+    category: TherapyCategory
+    children: list[CategoryNode] = field(default_factory=list)
+
+
+@dataclass
+class CategoryTree:
+    """All published categories in one query; a category under an unpublished parent is hidden."""
+
+    roots: list[CategoryNode]
+    by_id: dict[int, CategoryNode]
+    parent_of: dict[int, int | None]
+
+    def ancestors(self, category: TherapyCategory) -> list[TherapyCategory]:
+        chain, parent_id = [], self.parent_of.get(category.pk, category.parent_id)
+        while parent_id is not None and parent_id in self.by_id:
+            chain.append(self.by_id[parent_id].category)
+            parent_id = self.parent_of[parent_id]
+        return list(reversed(chain))
+
+    def node_for(self, category: TherapyCategory) -> CategoryNode:
+        return self.by_id.get(category.pk) or CategoryNode(category)
+
+    def subtree_ids(self, category: TherapyCategory) -> list[int]:
+        found, stack = [], [self.node_for(category)]
+        while stack:
+            node = stack.pop()
+            found.append(node.category.pk)
+            stack.extend(node.children)
+        return found
+
+
+def category_tree() -> CategoryTree:
+    categories = list(TherapyCategory.objects.published().order_by("position", "name", "id"))
+    by_id = {c.pk: CategoryNode(c) for c in categories}
+    parent_of = {c.pk: c.parent_id for c in categories}
+    roots = []
+    for category in categories:
+        node = by_id[category.pk]
+        if category.parent_id is None:
+            roots.append(node)
+        elif category.parent_id in by_id:
+            by_id[category.parent_id].children.append(node)
+    # Only what hangs from a published root is reachable.
+    reachable: dict[int, CategoryNode] = {}
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        reachable[node.category.pk] = node
+        stack.extend(node.children)
+    return CategoryTree(roots=roots, by_id=reachable, parent_of=parent_of)
+
+
+def therapies_in_categories(category_ids: list[int]) -> QuerySet[Therapy]:
+    return published_therapies().filter(category_id__in=category_ids)
+
+
+def mechanisms_of_therapies(therapies: QuerySet[Therapy], limit: int = 30) -> list[Mechanism]:
+    return list(
+        Mechanism.objects.published().filter(therapies__in=therapies).distinct().order_by("name", "id")[:limit]
+    )
+
+
+def policies_for_categories(category_ids: list[int], limit: int = 30) -> list[PolicyDocument]:
+    return list(
+        PolicyDocument.objects.published().filter(categories__in=category_ids).distinct()
+        .order_by("-issued_on", "title", "id")[:limit]
+    )
+
+
+# --- mechanisms, molecules, conditions -------------------------------------------------
+def mechanism_detail_queryset() -> QuerySet[Mechanism]:
+    return Mechanism.objects.prefetch_related(
+        Prefetch(
+            "molecule_links",
+            queryset=MechanismMolecule.objects.filter(molecule__in=Molecule.objects.published())
+            .select_related("molecule"),
+            to_attr="published_molecule_links",
+        ),
+        Prefetch("references", queryset=_published_references(), to_attr="published_references"),
+    )
+
+
+def therapy_links_of_mechanism(mechanism: Mechanism) -> QuerySet[TherapyMechanism]:
+    return (
+        TherapyMechanism.objects.filter(mechanism=mechanism, therapy__in=Therapy.objects.published())
+        .select_related("therapy", "therapy__category")
+        .order_by("therapy__name", "therapy_id")
+    )
+
+
+def molecule_detail_queryset() -> QuerySet[Molecule]:
+    return Molecule.objects.prefetch_related(
+        Prefetch(
+            "mechanism_links",
+            queryset=MechanismMolecule.objects.filter(mechanism__in=Mechanism.objects.published())
+            .select_related("mechanism"),
+            to_attr="published_mechanism_links",
+        ),
+        Prefetch("targeted_by", queryset=Therapy.objects.published().select_related("category"),
+                 to_attr="published_targeted_by"),
+        Prefetch("references", queryset=_published_references(), to_attr="published_references"),
+    )
+
+
+def condition_detail_queryset() -> QuerySet[Condition]:
+    return Condition.objects.prefetch_related(
+        Prefetch("references", queryset=_published_references(), to_attr="published_references"),
+    )
+
+
+@dataclass
+class ConditionTherapies:
+    """Answers "is there an approved cell therapy for this, and where?"."""
+
+    approved: list[Therapy]  # each with `.condition_approvals`: its approvals for this condition
+    investigational: list[Therapy]
+
+    @property
+    def regulators(self) -> list[str]:
+        seen = {a.agency for t in self.approved for a in t.condition_approvals if a.is_active}
+        return [label for value, label in Agency.choices if value in seen]
+
+
+def therapies_for_condition(condition: Condition) -> ConditionTherapies:
+    """Two queries: linked or indicated published therapies, then their approvals for it."""
+    therapies = list(
+        Therapy.objects.published()
+        .filter(Q(conditions=condition) | Q(approvals__indication=condition))
+        .distinct()
+        .select_related("category")
+        .prefetch_related(Prefetch(
+            "approvals",
+            queryset=Approval.objects.filter(indication=condition).order_by("decided_on", "id"),
+            to_attr="condition_approvals",
+        ))
+        .order_by("name", "id")
+    )
+    for therapy in therapies:
+        for approval in therapy.condition_approvals:
+            approval.is_active = approval.status == ApprovalStatus.ACTIVE
+    approved = [t for t in therapies if any(a.is_active for a in t.condition_approvals)]
+    investigational = [t for t in therapies if t not in approved]
+    return ConditionTherapies(approved=approved, investigational=investigational)
+
+
+# --- home page figures ----------------------------------------------------------------
+@dataclass
+class ApprovalStats:
+    products_by_agency: list[tuple[str, str, int]]  # (agency, label, products approved and active)
+    years: list[int]
+    agencies: list[tuple[str, str]]  # agencies present in the chart, in a fixed order
+    per_year: dict[int, dict[str, int]]  # year -> agency -> approvals granted that year
+
+    @property
+    def max_per_year(self) -> int:
+        return max((sum(counts.values()) for counts in self.per_year.values()), default=0)
+
+    @property
+    def rows(self) -> list[tuple[int, list[int], int]]:
+        """Table rows: year, count per agency (in `agencies` order), total."""
+        rows = []
+        for year in self.years:
+            counts = [self.per_year.get(year, {}).get(code, 0) for code, _label in self.agencies]
+            rows.append((year, counts, sum(counts)))
+        return rows
+
+
+def approval_stats() -> ApprovalStats:
+    """Two grouped queries: active products per regulator, and approvals granted per year."""
+    labels = dict(Agency.choices)
+    products = dict(
+        visible_approvals().filter(status=ApprovalStatus.ACTIVE)
+        .values_list("agency").annotate(n=Count("therapy", distinct=True)).order_by()
+    )
+    per_year: dict[int, dict[str, int]] = defaultdict(dict)
+    for agency, year, n in (
+        visible_approvals().annotate(year=ExtractYear("decided_on"))
+        .values_list("agency", "year").annotate(n=Count("id")).order_by()
+    ):
+        per_year[year][agency] = n
+    present = {agency for counts in per_year.values() for agency in counts}
+    years = list(range(min(per_year), max(per_year) + 1)) if per_year else []
+    return ApprovalStats(
+        products_by_agency=[(code, labels[code], products[code]) for code, _ in Agency.choices if code in products],
+        years=years,
+        agencies=[(code, label) for code, label in Agency.choices if code in present],
+        per_year=dict(per_year),
+    )
+
+
+def latest_approvals(limit: int = 6) -> list[Approval]:
+    return list(visible_approvals().select_related("therapy").order_by("-decided_on", "-id")[:limit])
+
+
+def status_is_published(obj) -> bool:
+    return getattr(obj, "status", None) == EditorialStatus.PUBLISHED
