@@ -26,6 +26,7 @@ import json
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from modeltranslation.translator import NotRegistered, translator
 
@@ -236,12 +237,26 @@ def _build(model, row, registry, *, skip: str | None = None, deferred: list | No
     return model(**values)
 
 
+def _validate(obj) -> None:
+    """The model's own rules (validators, choices, clean()), as in the admin and the API.
+
+    An export file is input like any other: a hand-edited `javascript:` link or unknown
+    status must be refused here, not discovered on a public page.
+    """
+    try:
+        obj.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        key = getattr(obj, "slug", None) or str(obj)
+        raise ImportRefused(f"{obj._meta.label} {key!r}: {error.message_dict}") from error
+
+
 def _import_model(model, rows: list[dict], registry: _Registry, counts: dict[str, int]) -> None:
     """Create `model`'s rows and their inline rows, then self-references and many-to-many links."""
     pending_self, pending_m2m = [], []
     for row in rows:
         deferred: list = []
         obj = _build(model, row, registry, deferred=deferred)
+        _validate(obj)
         obj.save()
         registry.add(obj)
         timestamps = {name: model._meta.get_field(name).to_python(row[name]) for name in AUTO_TIMESTAMPS}
@@ -253,6 +268,7 @@ def _import_model(model, rows: list[dict], registry: _Registry, counts: dict[str
             for child_row in row.get(inline.related_name, []):
                 child = _build(inline.model, child_row, registry, skip=inline.parent_field)
                 setattr(child, inline.parent_field, obj)
+                _validate(child)
                 child.save()
                 counts[label] = counts.get(label, 0) + 1
     for obj, name, key in pending_self:

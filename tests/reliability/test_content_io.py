@@ -1,5 +1,6 @@
 """export_content / import_content: nothing curated is lost on the way out and back in."""
 
+import datetime
 import json
 from pathlib import Path
 
@@ -38,8 +39,8 @@ def content():
     )
     modality = TherapyFactory(kind="modality", category=draft_category, status="in_review")
     product = TherapyFactory(modality=modality, category=draft_category, status="archived", body_zh_hans="正文")
-    ApprovalFactory(therapy=product, decided_on_precision="month", agency="nmpa")
-    ApprovalFactory(therapy=product, decided_on_precision="year", agency="ema")
+    ApprovalFactory(therapy=product, decided_on=datetime.date(2021, 6, 1), decided_on_precision="month", agency="nmpa")
+    ApprovalFactory(therapy=product, decided_on=datetime.date(2019, 1, 1), decided_on_precision="year", agency="ema")
     older = PolicyDocumentFactory(status="draft", issued_on=None)
     newer = PolicyDocumentFactory(supersedes=older)
     KeyProvisionFactory(policy=newer, position=2, heading_en="Second")
@@ -135,3 +136,12 @@ def test_export_query_count_does_not_grow_with_rows(django_assert_max_num_querie
         ApprovalFactory(therapy=product)
     with django_assert_max_num_queries(len(few.captured_queries)):
         content_io.export_content()
+
+
+def test_import_applies_the_model_rules(content):
+    document = content_io.export_content()
+    _wipe_curated()
+    document["content"]["policies.authority"][0]["website"] = "javascript:alert(1)"
+    document["summary"].pop("policies.authority")
+    with pytest.raises(content_io.ImportRefused, match="website"):
+        content_io.import_content(document)
