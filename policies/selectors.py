@@ -102,4 +102,5 @@ def policies_by_jurisdiction() -> list[tuple[str, str, int]]:
 
 
 def latest_policies(limit: int = 6) -> list[PolicyDocument]:
-    return list(published_policies()[:limit])
+    """Title and date only, so no authorities are loaded (the home page stays at one query)."""
+    return list(PolicyDocument.objects.published().order_by(*NEWEST_FIRST)[:limit])

@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from portal.dates import iso_partial_date
 from therapies.choices import ApprovalStatus
 
 register = template.Library()
@@ -173,3 +174,9 @@ def website_jsonld(context) -> SafeString:
             "query-input": "required name=search_term_string",
         },
     })
+
+
+@register.simple_tag
+def partial_iso(value, precision) -> str:
+    """A partial date for a `datetime` attribute, cut to what is known (2019, 2021-09)."""
+    return iso_partial_date(value, precision) or ""

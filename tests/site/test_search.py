@@ -1,0 +1,123 @@
+"""Site search: English inflections, Chinese words without spaces, ranking, snippets, junk."""
+
+import pytest
+
+from portal import search
+from portal.models import SearchEntry
+from tests.factories import ConditionFactory, PolicyDocumentFactory, TherapyFactory
+
+
+def kinds_and_slugs(page):
+    return [(result.type, result.slug) for result in page.results]
+
+
+def test_tokeniser_stems_english_and_cuts_chinese_into_bigrams():
+    assert search.query_terms("Therapies") == search.query_terms("therapy")
+    assert search.query_terms("干细胞") == ["干细", "细胞"]
+    assert search.query_terms("ＣＡＲ-Ｔ") == search.query_terms("car-t")
+
+
+def test_english_inflection_matches(world):
+    assert ("category", "stem-cell-therapy") in kinds_and_slugs(search.search("therapies", language="en"))
+    assert ("condition", "knee-osteoarthritis") in kinds_and_slugs(search.search("Knees", language="en"))
+    assert ("therapy", "cartistem") in kinds_and_slugs(search.search("stem cell", language="en"))
+
+
+@pytest.mark.parametrize("word", ["干细胞", "骨关节炎", "生物经济"])
+def test_chinese_words_match_in_both_languages(world, word):
+    for language in ("en", "zh-hans"):
+        assert search.search(word, language=language).total >= 1, (word, language)
+
+
+def test_chinese_query_finds_the_right_items(world):
+    assert ("condition", "knee-osteoarthritis") in kinds_and_slugs(search.search("骨关节炎", language="zh-hans"))
+    assert ("policy", "bioeconomy-plan") in kinds_and_slugs(search.search("生物经济", language="zh-hans"))
+
+
+def test_every_word_must_match(world):
+    assert search.search("cartistem", language="en").total == 1
+    assert search.search("cartistem bioeconomy", language="en").total == 0
+
+
+def test_title_hits_rank_above_text_hits(world):
+    TherapyFactory(name_en="Other product", summary_en="Mentions knee osteoarthritis in passing.")
+    results = search.search("knee osteoarthritis", language="en").results
+    assert results[0].slug == "knee-osteoarthritis"
+
+
+def test_snippet_highlights_inflected_forms_and_escapes_html(db):
+    ConditionFactory(name_en="Graft failure", description_en="Grafts fail when <i>dose</i> < 10^6 & cells die.")
+    result = search.search("graft", language="en").results[0]
+    assert "<mark>Grafts</mark>" in result.snippet
+    assert "<i>" not in result.snippet and "&lt; 10^6 &amp; cells" in result.snippet
+
+
+def test_snippet_highlights_chinese_words(world):
+    result = search.search("骨关节炎", language="zh-hans").results[0]
+    assert "<mark>骨关节炎</mark>" in result.snippet
+
+
+def test_result_carries_url_object_and_score_in_the_requested_language(world):
+    result = search.search("cartistem", language="zh-hans").results[0]
+    assert result.url == "/zh-hans/therapies/cartistem/"
+    assert result.object == world["cartistem"]
+    assert result.score > 0
+
+
+def test_type_filter_and_facets(world):
+    page = search.search("stem", language="en", types={"category"})
+    assert {result.type for result in page.results} == {"category"}
+    assert page.facets["therapy"] >= 1 and page.facets["category"] >= 1
+    assert page.total == page.facets["category"]
+
+
+def test_limit_and_offset_page_through_results(world):
+    first = search.search("stem", language="en", limit=1)
+    second = search.search("stem", language="en", limit=1, offset=1)
+    assert first.total >= 2
+    assert first.results[0].slug != second.results[0].slug
+
+
+@pytest.mark.parametrize("query", ["", "   ", "the of and", "!!! ??? ...", "\x00\x01", "a" * 5000])
+def test_empty_or_junk_query_returns_an_empty_page(world, query):
+    page = search.search(query, language="en")
+    assert page.total == 0 and page.results == []
+
+
+def test_saving_keeps_the_index_in_sync(db):
+    policy = PolicyDocumentFactory(title_en="Regulation on organoids")
+    assert search.search("organoid", language="en").total == 1
+    policy.title_en = "Regulation on tissue banks"
+    policy.save()
+    assert search.search("organoid", language="en").total == 0
+    policy.delete()
+    assert not SearchEntry.objects.filter(kind="policy", object_id=policy.pk).exists()
+
+
+def test_rebuild_index_indexes_published_items_only(world):
+    SearchEntry.objects.all().delete()
+    count = search.rebuild_index()
+    assert count == SearchEntry.objects.filter(language="en").count()
+    assert not SearchEntry.objects.filter(slug="draft-product").exists()
+
+
+def test_search_page_offers_help_for_an_empty_query(client, db):
+    html = client.get("/en/search/").content.decode()
+    assert 'id="search-help-heading"' in html
+
+
+def test_search_page_explains_a_junk_query(client, db):
+    response = client.get("/en/search/?q=%21%21%21")
+    assert response.status_code == 200
+    assert 'class="notice"' in response.content.decode()
+
+
+def test_search_page_shows_highlighted_results_and_type_facets(client, world):
+    html = client.get("/zh-hans/search/?q=干细胞").content.decode()
+    assert "<mark>" in html
+    assert 'aria-label="' in html and "type=category" in html
+
+
+def test_search_page_says_when_nothing_is_found(client, world):
+    html = client.get("/en/search/?q=unobtainium").content.decode()
+    assert 'id="no-results-heading"' in html
