@@ -22,10 +22,8 @@ class EditorialQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Published content for the public; everything for staff who may view this model."""
-        if user is not None and user.is_active and user.is_staff:
-            opts = self.model._meta
-            if user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
-                return self
+        if self.model.user_sees_drafts(user):
+            return self
         return self.published()
 
 
@@ -161,6 +159,17 @@ class EditorialModel(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == EditorialStatus.PUBLISHED
+
+    @classmethod
+    def user_sees_drafts(cls, user) -> bool:
+        """Staff who may view this model see every status; everyone else sees published only."""
+        if user is None or not user.is_active or not user.is_staff:
+            return False
+        return user.has_perm(f"{cls._meta.app_label}.view_{cls._meta.model_name}")
+
+    def is_visible_to(self, user) -> bool:
+        """The per-object twin of `visible_to()`, for related objects already in memory."""
+        return self.is_published or self.user_sees_drafts(user)
 
 
 @reversion.register()

@@ -193,6 +193,19 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON first (the default for clients that do not ask), the browsable API, CSV by ?format=csv.
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+        "portal.api.renderers.CSVRenderer",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.Pagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "portal.api.throttling.AnonymousThrottle",
+        "portal.api.throttling.EditorThrottle",
+    ],
+    "EXCEPTION_HANDLER": "portal.api.throttling.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_ANON_THROTTLE_RATE", default="120/min"),
         "user": env.str("API_USER_THROTTLE_RATE", default="1200/min"),
@@ -208,6 +221,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Requests take slugs where responses show compact objects, so they get their own components.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.schema.document_errors",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "EditorialStatusEnum": "portal.choices.EditorialStatus",
+        "JurisdictionEnum": "portal.choices.Jurisdiction",
+        "DatePrecisionEnum": "portal.choices.DatePrecision",
+        "ApprovalStatusEnum": "therapies.choices.ApprovalStatus",
+        "LegalStatusEnum": "policies.choices.LegalStatus",
+        "TherapyKindEnum": "therapies.choices.TherapyKind",
+        "MoleculeKindEnum": "therapies.choices.MoleculeKind",
+    },
 }
 
 # Read-only API endpoints may be used from browsers on other origins; writes need a token.

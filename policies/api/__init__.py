@@ -1,0 +1,1 @@
+"""JSON API of the policies app: serializers, querysets, viewsets and routes."""

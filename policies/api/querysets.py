@@ -1,0 +1,52 @@
+"""The API's read querysets for authorities and policy documents.
+
+Each starts from `visible_to(user)` and loads related objects through a `Prefetch` with the
+same rule; comments count the queries of a detail (a list adds one COUNT).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from policies.models import Authority, PolicyDocument
+from portal.models import Reference
+from therapies.models import Therapy, TherapyCategory
+
+
+def visible(model, user) -> QuerySet:
+    return model.objects.visible_to(user)
+
+
+def visible_references(user) -> Prefetch:
+    return Prefetch("references", queryset=visible(Reference, user).only("slug", "title", "status"))
+
+
+def authority_list(user) -> QuerySet[Authority]:
+    return visible(Authority, user)
+
+
+def authority_detail(user) -> QuerySet[Authority]:
+    # 3 queries: the authority, its documents, references.
+    return authority_list(user).prefetch_related(
+        Prefetch("documents", queryset=visible(PolicyDocument, user)),
+        visible_references(user),
+    )
+
+
+def policy_list(user) -> QuerySet[PolicyDocument]:
+    # 2 queries: the documents, then their issuing authorities.
+    return visible(PolicyDocument, user).prefetch_related(
+        Prefetch("authorities", queryset=visible(Authority, user)),
+    )
+
+
+def policy_detail(user) -> QuerySet[PolicyDocument]:
+    # 7 queries: the document (with the one it supersedes), authorities, key provisions,
+    # the documents superseding it, categories, therapies, references.
+    return policy_list(user).select_related("supersedes").prefetch_related(
+        "provisions",
+        Prefetch("superseded_by", queryset=visible(PolicyDocument, user)),
+        Prefetch("categories", queryset=visible(TherapyCategory, user)),
+        Prefetch("therapies", queryset=visible(Therapy, user)),
+        visible_references(user),
+    )

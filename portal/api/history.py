@@ -1,0 +1,149 @@
+"""Public history from django-reversion: one object's published revisions, and the change feed.
+
+Every save (admin, API, data load) is a reversion revision holding the object as it was.
+Reading the `status` in each stored version tells when an object became public, changed
+while public, or stopped being public. Revisions made while an item was a draft, and who
+made any revision, are never shown to the public.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from django.db.models import Model
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from reversion.models import Version
+
+from portal.choices import EditorialStatus
+
+PUBLISHED = EditorialStatus.PUBLISHED
+# Bookkeeping columns that change on every save and say nothing about the content.
+BOOKKEEPING_FIELDS = frozenset({"updated_at", "updated_by", "created_by", "created_at", "published_at"})
+
+
+def stored_fields(version: Version) -> dict:
+    """The model fields of a stored version, without deserializing it into an instance."""
+    return json.loads(version.serialized_data)[0]["fields"]
+
+
+def changed_fields(before: dict | None, after: dict) -> list[str]:
+    if before is None:
+        return sorted(name for name, value in after.items() if value not in (None, "", []) and
+                      name not in BOOKKEEPING_FIELDS)
+    names = (set(before) | set(after)) - BOOKKEEPING_FIELDS
+    return sorted(name for name in names if before.get(name) != after.get(name))
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: object
+    status: str
+    action: str
+    changed_fields: list[str]
+
+
+def object_history(obj: Model, *, include_drafts: bool) -> list[HistoryEntry]:
+    """Revisions of `obj`, oldest first; only those where it was published unless `include_drafts`."""
+    versions = (
+        Version.objects.get_for_object(obj).select_related("revision")
+        .order_by("revision__date_created", "pk")
+    )
+    entries, previous = [], None
+    for version in versions:
+        fields = stored_fields(version)
+        status = fields.get("status")
+        if not include_drafts and status != PUBLISHED:
+            continue
+        action_name = "created" if previous is None else "changed"
+        if previous is not None and previous.get("status") != status:
+            action_name = "status_changed"
+        entries.append(HistoryEntry(version.revision.date_created, status, action_name,
+                                    changed_fields(previous, fields)))
+        previous = fields
+    return entries
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField(help_text="When the revision was saved.")
+    status = serializers.ChoiceField(choices=EditorialStatus.choices)
+    action = serializers.ChoiceField(choices=["created", "changed", "status_changed"])
+    changed_fields = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Model fields that differ from the previous revision shown (translated fields per language).",
+    )
+
+
+class HistoryMixin:
+    """`/<resource>/<slug>/history/`: the object's published revisions (all of them for editors)."""
+
+    @extend_schema(responses=HistoryEntrySerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], url_path="history", filter_backends=[])
+    def history(self, request, slug=None):
+        model = self.filterset_class.Meta.model
+        obj = get_object_or_404(model.objects.visible_to(request.user), slug=slug)
+        entries = object_history(obj, include_drafts=model.user_sees_drafts(request.user))
+        page = self.paginate_queryset(entries)
+        return self.get_paginated_response(HistoryEntrySerializer(page, many=True).data)
+
+
+# --- the change feed --------------------------------------------------------------------
+@dataclass(frozen=True)
+class Change:
+    type: str
+    slug: str
+    action: str
+    at: object
+    url: str
+
+
+def public_changes(models: dict[type[Model], str], since, request) -> list[Change]:
+    """What became public, changed publicly or stopped being public after `since`, oldest first.
+
+    `models` maps each model to its API basename. Two queries: the versions after `since`,
+    and, for the same objects, the versions before it (to know whether each was public then).
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    content_types = ContentType.objects.get_for_models(*models)
+    basename_of = {content_types[model].pk: basename for model, basename in models.items()}
+    recent = Version.objects.filter(content_type_id__in=basename_of).select_related("revision")
+    if since is not None:
+        recent = recent.filter(revision__date_created__gt=since)
+    recent = list(recent.order_by("revision__date_created", "pk"))
+    was_published: dict[tuple[int, str], bool] = {}
+    if since is not None and recent:
+        earlier = (
+            Version.objects.filter(content_type_id__in=basename_of, revision__date_created__lte=since,
+                                   object_id__in={version.object_id for version in recent})
+            .order_by("revision__date_created", "pk")
+            .values_list("content_type_id", "object_id", "serialized_data")
+        )
+        for content_type_id, object_id, data in earlier:
+            fields = json.loads(data)[0]["fields"]
+            was_published[(content_type_id, object_id)] = fields.get("status") == PUBLISHED
+    changes = []
+    for version in recent:
+        key = (version.content_type_id, version.object_id)
+        fields = stored_fields(version)
+        now_published, before = fields.get("status") == PUBLISHED, was_published.get(key, False)
+        was_published[key] = now_published
+        if not (now_published or before) or not fields.get("slug"):
+            continue  # a draft's life is private
+        action_name = "changed" if now_published and before else "published" if now_published else "unpublished"
+        basename = basename_of[version.content_type_id]
+        url = request.build_absolute_uri(reverse(f"api:{basename}-detail", kwargs={"slug": fields["slug"]}))
+        changes.append(Change(basename, fields["slug"], action_name, version.revision.date_created, url))
+    return changes
+
+
+class ChangeSerializer(serializers.Serializer):
+    type = serializers.CharField(help_text="Resource type, e.g. therapy, policy.")
+    slug = serializers.CharField()
+    action = serializers.ChoiceField(choices=["published", "changed", "unpublished"])
+    at = serializers.DateTimeField()
+    url = serializers.URLField()

@@ -1,0 +1,62 @@
+"""OpenAPI details drf-spectacular cannot infer: `?brief=1` lists and the error responses."""
+
+from __future__ import annotations
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import PolymorphicProxySerializer
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "`detail`, or the names of the parameters or fields at fault with their messages. "
+                   "A 429 adds `retry_after` (seconds).",
+    "additionalProperties": True,
+}
+ERRORS = {
+    "400": "Invalid input: the body names the parameter or field.",
+    "401": "Authentication required.",
+    "403": "Not allowed for this user.",
+    "404": "No such object visible to you, or a page past the end.",
+    "429": "Too many requests; retry after the number of seconds in `retry_after`.",
+}
+READ_ERRORS = ("400", "404", "429")
+
+
+class EditorialAutoSchema(AutoSchema):
+    """A list answers with full items, or compact ones with `?brief=1`."""
+
+    def get_response_serializers(self):
+        view = self.view
+        if getattr(view, "action", None) == "list" and getattr(view, "brief_serializer_class", None):
+            model = view.filterset_class.Meta.model
+            return PolymorphicProxySerializer(
+                component_name=f"{model.__name__}ListItem",
+                serializers=[view.list_serializer_class, view.brief_serializer_class],
+                resource_type_field_name=None,
+                many=True,
+            )
+        return super().get_response_serializers()
+
+
+def any_of(node):
+    """oneOf -> anyOf: a full item also satisfies the compact schema, so exactly-one would fail."""
+    if isinstance(node, dict):
+        return {("anyOf" if key == "oneOf" else key): any_of(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [any_of(item) for item in node]
+    return node
+
+
+def document_errors(result, generator, request, public):
+    """Postprocessing hook: anyOf for alternatives, and the error responses of every operation."""
+    result = any_of(result)
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            codes = READ_ERRORS if method == "get" else tuple(ERRORS)
+            responses = operation.setdefault("responses", {})
+            for code in codes:
+                responses.setdefault(code, {
+                    "description": ERRORS[code],
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                })
+    return result

@@ -1,0 +1,176 @@
+"""Base serializers of the API: compact forms, the editorial write rules, references.
+
+Writes go through the model's own rules: `check_status_change()` decides who may publish,
+`full_clean()` runs the same validation as the admin, and every change is one
+django-reversion revision with its user, like an admin save.
+"""
+
+from __future__ import annotations
+
+import reversion
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils.translation import get_language, override
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from portal.choices import EditorialStatus
+from portal.models import Reference
+
+
+@extend_schema_field({"type": "string", "format": "uri", "readOnly": True})
+class ApiUrlField(serializers.Field):
+    """The object's absolute API URL, without the request's own query (`?format=csv`, `?lang=`)."""
+
+    def __init__(self, basename: str, **kwargs):
+        self.basename = basename
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, instance):
+        path = reverse(f"api:{self.basename}-detail", kwargs={"slug": instance.slug})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+def detail_url_field(basename: str) -> ApiUrlField:
+    return ApiUrlField(basename)
+
+
+class CompactSerializer(serializers.Serializer):
+    """`slug`, name or title, and `url`: how related objects and `?brief=1` lists appear.
+
+    Subclasses add the label field(s) and set `Meta.model` and `Meta.basename`.
+    """
+
+    slug = serializers.SlugField(read_only=True)
+
+    class Meta:
+        model: type[models.Model]
+        basename: str
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["url"] = detail_url_field(self.Meta.basename)
+        return fields
+
+
+class ReferenceCompactSerializer(CompactSerializer):
+    title = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Reference
+        basename = "reference"
+
+
+@extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+class WebUrlField(serializers.Field):
+    """The object's page on the public site, in the response's language; null without one."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(source="*", read_only=True, allow_null=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, instance):
+        with override(self.context.get("language") or get_language()):
+            path = instance.get_absolute_url()
+        if not path:
+            return None
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+
+
+class EditorialSerializer(serializers.ModelSerializer):
+    """Common fields and write rules of every curated model.
+
+    `Meta.basename` names the API route; many-to-many fields are set after the save, and
+    `save_nested(instance, data)` lets subclasses write inline rows in the same revision.
+    """
+
+    status = serializers.ChoiceField(
+        choices=EditorialStatus.choices, required=False,
+        help_text=_("Editorial status. New objects are drafts; only a Publisher may publish or archive."),
+    )
+    web_url = WebUrlField()
+
+    # Fields every subclass ends its Meta.fields with.
+    common_fields = ("status", "published_at", "updated_at", "web_url")
+    read_only_audit_fields = ("published_at", "created_at", "updated_at")
+    nested_fields: tuple[str, ...] = ()
+
+    class Meta:
+        model: type[models.Model]
+        basename: str
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["url"] = detail_url_field(self.Meta.basename)
+        for name in self.read_only_audit_fields:
+            if name in fields:
+                fields[name].read_only = True
+        return fields
+
+    @property
+    def user(self):
+        request = self.context.get("request")
+        return getattr(request, "user", None)
+
+    def validate_status(self, value):
+        instance = self.instance or self.Meta.model()
+        try:
+            instance.check_status_change(self.user, value)
+        except DjangoPermissionDenied as error:
+            raise serializers.ValidationError(str(error)) from error
+        return value
+
+    def create(self, validated_data):
+        return self._save(self.Meta.model(created_by=self.user), validated_data, created=True)
+
+    def update(self, instance, validated_data):
+        return self._save(instance, validated_data, created=False)
+
+    def _save(self, instance, data, *, created: bool):
+        many_to_many = {
+            name: data.pop(name) for name in list(data)
+            if name in {field.name for field in instance._meta.many_to_many}
+        }
+        nested = {name: data.pop(name) for name in self.nested_fields if name in data}
+        for name, value in data.items():
+            setattr(instance, name, value)
+        instance.updated_by = self.user
+        try:
+            instance.full_clean()
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
+        with transaction.atomic(), reversion.create_revision():
+            instance.save()
+            for name, values in many_to_many.items():
+                getattr(instance, name).set(values)
+            self.save_nested(instance, nested)
+            reversion.set_user(self.user)
+            reversion.set_comment(_("Created through the API.") if created else _("Changed through the API."))
+        return instance
+
+    def save_nested(self, instance, data: dict) -> None:
+        """Write inline rows given in the request; nothing to do by default."""
+
+
+class ReferenceSerializer(EditorialSerializer):
+    source_url = serializers.URLField(
+        source="url", required=False, allow_blank=True, max_length=1000,
+        help_text=_("Where the source can be read (the model's URL field)."),
+    )
+    link = serializers.CharField(read_only=True, help_text=_("The most durable address: DOI, PubMed, then URL."))
+
+    class Meta:
+        model = Reference
+        basename = "reference"
+        fields = (
+            "slug", "url", "title", "authors", "publisher", "year", "doi", "pmid", "source_url", "link",
+            "accessed_on", *EditorialSerializer.common_fields,
+        )

@@ -1,0 +1,43 @@
+"""Rate limits (rates in settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]) and the 429 body."""
+
+from __future__ import annotations
+
+import math
+
+from rest_framework import throttling
+from rest_framework.exceptions import Throttled
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class SettingsRateMixin:
+    """Read the rate when the throttle is used, not when DRF is imported, so settings changes apply."""
+
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class AnonymousThrottle(SettingsRateMixin, throttling.AnonRateThrottle):
+    scope = "anon"
+
+
+class EditorThrottle(SettingsRateMixin, throttling.UserRateThrottle):
+    scope = "user"
+
+
+class LoginThrottle(SettingsRateMixin, throttling.SimpleRateThrottle):
+    """Token requests per client address, whoever they claim to be."""
+
+    scope = "login"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus `retry_after` (seconds) in the body of a 429."""
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, Throttled):
+        wait = math.ceil(exc.wait) if exc.wait is not None else None
+        response.data = {"detail": response.data["detail"], "retry_after": wait}
+    return response

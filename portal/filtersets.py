@@ -1,0 +1,94 @@
+"""Filter building blocks shared by every app's FilterSets, and the Reference FilterSet.
+
+The FilterSets are used by the JSON API and by the public site's HTML lists alike, so they
+know nothing about either: they take a queryset, the query parameters and (optionally) the
+request, whose user decides whether related drafts may be matched.
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+
+import django_filters as filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from portal.choices import EditorialStatus
+from portal.models import Reference
+
+# Every translated column is searched in both languages, whatever the reader's language.
+LANGUAGE_SUFFIXES = ("en", "zh_hans")
+
+
+def translated(*fields: str) -> tuple[str, ...]:
+    """`name` -> (`name_en`, `name_zh_hans`): the columns modeltranslation adds."""
+    return tuple(f"{field}_{suffix}" for field in fields for suffix in LANGUAGE_SUFFIXES)
+
+
+def request_user(filterset):
+    request = getattr(filterset, "request", None)
+    return getattr(request, "user", None)
+
+
+class RelatedSlugFilter(filters.CharFilter):
+    """Match rows related to the object with this slug, among the objects the user may see.
+
+    Matching goes through `pk__in` on a subquery, so a row never appears twice however many
+    links it has, and a draft's slug matches nothing for the public (no existence leak).
+    `rows` turns the visible related objects into a values queryset of matching row ids.
+    """
+
+    def __init__(self, *, model, rows, **kwargs):
+        kwargs.setdefault("help_text", _("Slug of a related %(model)s.") % {"model": model._meta.verbose_name})
+        super().__init__(**kwargs)
+        self.related_model = model
+        self.rows = rows
+
+    def filter(self, qs, value):
+        if value in filters.constants.EMPTY_VALUES:
+            return qs
+        related = self.related_model.objects.visible_to(request_user(self.parent)).filter(slug=value)
+        return qs.filter(pk__in=self.rows(related))
+
+
+class EditorialFilterSet(filters.FilterSet):
+    """`status`, `search` and `ordering` for every curated model.
+
+    Subclasses list `search_fields` (columns matched with icontains, any of them) and the
+    `ordering` filter's fields. The queryset given is already limited to what the user may
+    see, so `status=draft` returns nothing to the public rather than an error.
+    """
+
+    search_fields: tuple[str, ...] = ()
+
+    status = filters.ChoiceFilter(
+        choices=EditorialStatus.choices,
+        help_text=_("Editorial status. The public only ever sees `published`."),
+    )
+    search = filters.CharFilter(method="filter_search", help_text=_("Words contained in the name or text."))
+
+    def filter_search(self, queryset, name, value):
+        # Every word must appear, each in any of the searched columns.
+        for word in value.split():
+            queryset = queryset.filter(reduce(or_, (Q(**{f"{name}__icontains": word}) for name in self.search_fields)))
+        return queryset
+
+
+def ordering_filter(*fields: str) -> filters.OrderingFilter:
+    """An `ordering` parameter over exactly these fields (prefix `-` to reverse)."""
+    return filters.OrderingFilter(
+        fields=fields,
+        help_text=_("Sort by one of the listed fields; prefix with - for descending order."),
+    )
+
+
+class ReferenceFilterSet(EditorialFilterSet):
+    search_fields = ("title", "authors", "publisher", "doi", "pmid", "slug")
+
+    year = filters.NumberFilter(min_value=0, max_value=9999, help_text=_("Year of publication."))
+    ordering = ordering_filter("title", "year", "updated_at")
+
+    class Meta:
+        model = Reference
+        fields = ["status", "year"]

@@ -1,0 +1,1 @@
+"""JSON API of the therapies app: serializers, querysets, viewsets and routes."""

@@ -1,0 +1,162 @@
+"""One FilterSet per therapies model, shared by the API and the public site's lists.
+
+Every relation is filtered by slug, and only through objects the request's user may see.
+"""
+
+from __future__ import annotations
+
+import django_filters as filters
+from django.utils.translation import gettext_lazy as _
+
+from portal.filtersets import EditorialFilterSet, RelatedSlugFilter, ordering_filter, request_user, translated
+from therapies.choices import Agency, CellSource, DevelopmentStage, MechanismEffect, MoleculeKind, TherapyKind
+from therapies.models import (
+    Approval,
+    Condition,
+    Mechanism,
+    MechanismMolecule,
+    Molecule,
+    Therapy,
+    TherapyCategory,
+    TherapyMechanism,
+)
+
+
+class CategoryTreeFilter(filters.CharFilter):
+    """Rows in the category with this slug or in any category below it."""
+
+    def __init__(self, *, category_field: str, **kwargs):
+        kwargs.setdefault("help_text", _("Category slug; sub-categories are included."))
+        super().__init__(**kwargs)
+        self.category_field = category_field
+
+    def filter(self, qs, value):
+        if value in filters.constants.EMPTY_VALUES:
+            return qs
+        root = TherapyCategory.objects.visible_to(request_user(self.parent)).filter(slug=value).first()
+        if root is None:
+            return qs.none()
+        ids = TherapyCategory.objects.descendant_ids(root)
+        return qs.filter(pk__in=qs.model.objects.filter(**{f"{self.category_field}__in": ids}).values("pk"))
+
+
+class ParentFilter(filters.CharFilter):
+    """`parent=<slug>` for the children of a category, `parent=` (empty) for the roots."""
+
+    def filter(self, qs, value):
+        if value in filters.constants.EMPTY_VALUES:
+            if self.field_name in self.parent.data:
+                return qs.filter(parent=None)
+            return qs
+        parents = TherapyCategory.objects.visible_to(request_user(self.parent)).filter(slug=value)
+        return qs.filter(parent__in=parents)
+
+
+class TherapyCategoryFilterSet(EditorialFilterSet):
+    search_fields = (*translated("name", "description"), "slug")
+
+    parent = ParentFilter(help_text=_("Slug of the parent category; empty for the top-level categories."))
+    ordering = ordering_filter("position", "name", "updated_at")
+
+    class Meta:
+        model = TherapyCategory
+        fields = ["status"]
+
+
+class TherapyFilterSet(EditorialFilterSet):
+    search_fields = (*translated("name", "summary", "developer", "cell_type"), "generic_name", "slug")
+
+    category = CategoryTreeFilter(category_field="category")
+    kind = filters.ChoiceFilter(choices=TherapyKind.choices, help_text=_("`product` or `modality`."))
+    stage = filters.ChoiceFilter(choices=DevelopmentStage.choices, help_text=_("Development stage."))
+    cell_source = filters.ChoiceFilter(choices=CellSource.choices, help_text=_("Where the cells come from."))
+    condition = RelatedSlugFilter(
+        model=Condition, rows=lambda conditions: Therapy.conditions.through.objects.filter(
+            condition__in=conditions).values("therapy_id"),
+    )
+    mechanism = RelatedSlugFilter(
+        model=Mechanism,
+        rows=lambda mechanisms: TherapyMechanism.objects.filter(mechanism__in=mechanisms).values("therapy_id"),
+    )
+    molecule = RelatedSlugFilter(
+        model=Molecule, help_text=_("Slug of a target molecule."),
+        rows=lambda molecules: Therapy.target_molecules.through.objects.filter(
+            molecule__in=molecules).values("therapy_id"),
+    )
+    agency = filters.ChoiceFilter(
+        choices=Agency.choices, method="filter_agency", help_text=_("Approved by this regulator.")
+    )
+    approved_after = filters.DateFilter(
+        method="filter_approved_after", help_text=_("Has an approval on or after this date (YYYY-MM-DD).")
+    )
+    approved_before = filters.DateFilter(
+        method="filter_approved_before", help_text=_("Has an approval on or before this date (YYYY-MM-DD).")
+    )
+    ordering = ordering_filter("name", "stage", "updated_at")
+
+    class Meta:
+        model = Therapy
+        fields = ["status"]
+
+    def filter_agency(self, queryset, name, value):
+        return queryset.filter(pk__in=Approval.objects.filter(agency=value).values("therapy_id"))
+
+    def filter_approved_after(self, queryset, name, value):
+        return queryset.filter(pk__in=Approval.objects.filter(decided_on__gte=value).values("therapy_id"))
+
+    def filter_approved_before(self, queryset, name, value):
+        return queryset.filter(pk__in=Approval.objects.filter(decided_on__lte=value).values("therapy_id"))
+
+
+class ConditionFilterSet(EditorialFilterSet):
+    search_fields = (*translated("name", "description"), "icd10", "icd10_cm", "mesh_id", "slug")
+
+    therapy = RelatedSlugFilter(
+        model=Therapy,
+        rows=lambda therapies: Therapy.conditions.through.objects.filter(
+            therapy__in=therapies).values("condition_id"),
+    )
+    ordering = ordering_filter("name", "icd10", "updated_at")
+
+    class Meta:
+        model = Condition
+        fields = ["status"]
+
+
+class MechanismFilterSet(EditorialFilterSet):
+    search_fields = (*translated("name", "summary", "body"), "mesh_id", "slug")
+
+    effect = filters.ChoiceFilter(choices=MechanismEffect.choices, help_text=_("`therapeutic` or `adverse`."))
+    therapy = RelatedSlugFilter(
+        model=Therapy,
+        rows=lambda therapies: TherapyMechanism.objects.filter(therapy__in=therapies).values("mechanism_id"),
+    )
+    molecule = RelatedSlugFilter(
+        model=Molecule,
+        rows=lambda molecules: MechanismMolecule.objects.filter(molecule__in=molecules).values("mechanism_id"),
+    )
+    ordering = ordering_filter("name", "updated_at")
+
+    class Meta:
+        model = Mechanism
+        fields = ["status"]
+
+
+class MoleculeFilterSet(EditorialFilterSet):
+    search_fields = ("symbol", *translated("name"), "aliases", "uniprot", "hgnc_id", "ncbi_gene_id", "slug")
+
+    kind = filters.ChoiceFilter(choices=MoleculeKind.choices, help_text=_("Kind of molecule."))
+    therapy = RelatedSlugFilter(
+        model=Therapy, help_text=_("Slug of a therapy that targets the molecule."),
+        rows=lambda therapies: Therapy.target_molecules.through.objects.filter(
+            therapy__in=therapies).values("molecule_id"),
+    )
+    mechanism = RelatedSlugFilter(
+        model=Mechanism,
+        rows=lambda mechanisms: MechanismMolecule.objects.filter(mechanism__in=mechanisms).values("molecule_id"),
+    )
+    ordering = ordering_filter("symbol", "name", "updated_at")
+
+    class Meta:
+        model = Molecule
+        fields = ["status"]
