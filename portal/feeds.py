@@ -5,6 +5,7 @@ import datetime
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from policies import selectors as policy_selectors
@@ -34,7 +35,8 @@ class LatestPoliciesFeed(Feed):
         return str(item.title)
 
     def item_description(self, item):
-        return item.summary
+        # Atom sends the description as type="html": plain text must be escaped for readers.
+        return escape(item.summary)
 
     def item_pubdate(self, item):
         return _as_datetime(item.issued_on) or item.published_at
@@ -63,7 +65,7 @@ class LatestApprovalsFeed(Feed):
         return f"{item.therapy}: {item.get_agency_display()} ({item.decided_on_display})"
 
     def item_description(self, item):
-        return item.indication_text or item.get_approval_type_display()
+        return escape(item.indication_text or item.get_approval_type_display())
 
     def item_link(self, item):
         return f"{item.therapy.get_absolute_url()}#approval-{item.pk}"

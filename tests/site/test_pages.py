@@ -216,3 +216,10 @@ def test_pages_have_no_inline_scripts_or_styles(client, world):
         html = client.get(path).content.decode()
         assert " style=" not in html and "<style" not in html
         assert not re.search(r"<script(?![^>]*application/ld\+json)", html)
+
+
+def test_feed_summaries_are_escaped_html(client, world):
+    world["plan"].summary_en = "Plan <img src=x onerror=alert(1)> & more"
+    world["plan"].save()
+    feed = client.get("/en/feeds/policies/").content.decode()
+    assert "&amp;lt;img src=x onerror=alert(1)&amp;gt; &amp;amp; more" in feed
