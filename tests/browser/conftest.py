@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections
 
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE
 
@@ -91,6 +91,10 @@ def browser(site_url):
             chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             yield chromium
             chromium.close()
+            # Code run inside sync_playwright sees its own context, hence its own database
+            # connections (Django keeps them per context); close those or they outlive the run
+            # and PostgreSQL refuses to drop the test database.
+            connections.close_all()
     finally:
         if previous is None:
             del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
