@@ -128,9 +128,9 @@ class SearchView(TemplateView):
 
 @require_safe
 def robots_txt(request):
+    # The admin path is left out on purpose: it is configurable so that it is not advertised.
     lines = [
         "User-agent: *",
-        f"Disallow: /{settings.ADMIN_URL}",
         "Disallow: /api/",
         *(f"Disallow: /{code}/search/" for code, _name in settings.LANGUAGES),
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",

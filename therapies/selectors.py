@@ -198,14 +198,18 @@ def condition_detail_queryset() -> QuerySet[Condition]:
 
 @dataclass
 class ConditionTherapies:
-    """Answers "is there an approved cell therapy for this, and where?"."""
+    """Answers "is there an approved cell therapy for this, and where?".
 
-    approved: list[Therapy]  # each with `.condition_approvals`: its approvals for this condition
-    investigational: list[Therapy]
+    Each therapy carries `.condition_approvals`: its approvals for this condition.
+    """
+
+    approved: list[Therapy]  # at least one approval for the condition still in force
+    withdrawn: list[Therapy]  # approved for it once, every such approval since withdrawn
+    investigational: list[Therapy]  # linked to the condition, never approved for it
 
     @property
     def regulators(self) -> list[str]:
-        seen = {a.agency for t in self.approved for a in t.condition_approvals if a.is_active}
+        seen = {a.agency for t in self.approved for a in t.condition_approvals if a.status == ApprovalStatus.ACTIVE}
         return [label for value, label in Agency.choices if value in seen]
 
 
@@ -223,12 +227,16 @@ def therapies_for_condition(condition: Condition) -> ConditionTherapies:
         ))
         .order_by("name", "id")
     )
+    groups: dict[str, list[Therapy]] = {"approved": [], "withdrawn": [], "investigational": []}
     for therapy in therapies:
-        for approval in therapy.condition_approvals:
-            approval.is_active = approval.status == ApprovalStatus.ACTIVE
-    approved = [t for t in therapies if any(a.is_active for a in t.condition_approvals)]
-    investigational = [t for t in therapies if t not in approved]
-    return ConditionTherapies(approved=approved, investigational=investigational)
+        statuses = {approval.status for approval in therapy.condition_approvals}
+        if ApprovalStatus.ACTIVE in statuses:
+            groups["approved"].append(therapy)
+        elif statuses:
+            groups["withdrawn"].append(therapy)
+        else:
+            groups["investigational"].append(therapy)
+    return ConditionTherapies(**groups)
 
 
 # --- home page figures ----------------------------------------------------------------

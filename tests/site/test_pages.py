@@ -223,3 +223,19 @@ def test_feed_summaries_are_escaped_html(client, world):
     world["plan"].save()
     feed = client.get("/en/feeds/policies/").content.decode()
     assert "&amp;lt;img src=x onerror=alert(1)&amp;gt; &amp;amp; more" in feed
+
+
+def test_condition_page_lists_withdrawn_products_apart(client, world):
+    from tests.factories import ApprovalFactory, TherapyFactory
+
+    withdrawn = TherapyFactory(name_en="ChondroCelect", category=world["child"])
+    ApprovalFactory(therapy=withdrawn, agency="ema", indication=world["knee"], status="withdrawn",
+                    withdrawn_on=world["cartistem"].approvals.first().decided_on.replace(year=2016))
+    html = client.get("/en/conditions/knee-osteoarthritis/").content.decode()
+    withdrawn_part = html.split('id="withdrawn-heading"')[1].split('id="investigational-heading"')[0]
+    assert "ChondroCelect" in withdrawn_part
+    assert "ChondroCelect" not in html.split('id="investigational-heading"')[1]
+
+
+def test_robots_txt_does_not_advertise_the_admin(client, db, settings):
+    assert settings.ADMIN_URL not in client.get("/robots.txt").content.decode()
