@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from django import template
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -180,3 +180,13 @@ def website_jsonld(context) -> SafeString:
 def partial_iso(value, precision) -> str:
     """A partial date for a `datetime` attribute, cut to what is known (2019, 2021-09)."""
     return iso_partial_date(value, precision) or ""
+
+
+@register.simple_tag
+def site_url(name: str) -> str:
+    """`{% url %}` for the shared page frame: an error page must render even when the URLconf
+    in use lacks a route (test URLconfs, a half-configured deployment), so a miss gives ""."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
