@@ -87,7 +87,7 @@ class ChangesView(ApiViewMixin, GenericAPIView):
     @extend_schema(parameters=[
         LANG_PARAMETER,
         OpenApiParameter("since", OpenApiTypes.DATETIME, description="Only changes after this moment (ISO 8601)."),
-    ])
+    ], responses=ChangeSerializer(many=True))
     def get(self, request):
         since = parse_since(request.query_params.get("since"))
         changes = public_changes(models_by_basename(), since, request)
