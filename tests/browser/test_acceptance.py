@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+pytestmark = pytest.mark.browser
+
 # The regulators the acceptance question names, as the home page labels them in each language.
 REGULATORS = {
     "en": ["FDA (United States)", "EMA / European Commission", "NMPA (China)", "PMDA / MHLW (Japan)",

@@ -7,6 +7,8 @@ from playwright.sync_api import expect
 
 from tests.browser.support import LANGUAGES, save_screenshot, serious_axe_violations
 
+pytestmark = pytest.mark.browser
+
 PAGES = {
     "home": "/{lang}/",
     "category": "/{lang}/categories/car-t/",

@@ -2,9 +2,12 @@
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.support import url_path_is
+
+pytestmark = pytest.mark.browser
 
 
 def test_root_sends_an_english_browser_to_the_english_home(page):

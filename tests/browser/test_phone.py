@@ -5,6 +5,8 @@ from playwright.sync_api import expect
 
 from tests.browser.support import PHONE, save_screenshot
 
+pytestmark = pytest.mark.browser
+
 PAGES = {
     "en-home": "/en/",
     "zh-hans-home": "/zh-hans/",

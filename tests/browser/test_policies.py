@@ -2,7 +2,10 @@
 
 import re
 
+import pytest
 from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
 
 BIOECONOMY_EN = "14th Five-Year Plan for Bioeconomy Development"
 

@@ -7,6 +7,8 @@ from playwright.sync_api import expect
 
 from tests.browser.support import url_path_is
 
+pytestmark = pytest.mark.browser
+
 
 def search_from_header(page, query):
     """Type into the header's search box (found by its landmark and label) and press Enter."""
