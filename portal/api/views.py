@@ -71,7 +71,11 @@ def parse_since(raw: str | None):
         raise ValidationError({"since": [_("Give an ISO 8601 date or date and time, e.g. 2024-06-01T00:00:00Z.")]})
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, datetime.UTC)
-    return moment
+    try:
+        # In UTC: databases refuse some offsets Python accepts (PostgreSQL stops at ±15:59).
+        return moment.astimezone(datetime.UTC)
+    except OverflowError as error:
+        raise ValidationError({"since": [_("That moment is out of range.")]}) from error
 
 
 class ChangesView(ApiViewMixin, GenericAPIView):

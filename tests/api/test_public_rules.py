@@ -204,10 +204,15 @@ def test_change_feed_knows_what_was_public_before_since(api, publisher):
     assert [item["action"] for item in body["results"]] == ["changed"]
 
 
-def test_change_feed_rejects_a_bad_since(api):
-    response = api.get("/api/v1/changes/", {"since": "yesterday"})
+@pytest.mark.parametrize("since", ["yesterday", "0001-01-01T00:10:00+23:00"])
+def test_change_feed_rejects_a_bad_since(api, since):
+    response = api.get("/api/v1/changes/", {"since": since})
     assert response.status_code == 400
     assert "since" in response.json()
+
+
+def test_change_feed_accepts_any_valid_offset(api):
+    assert api.get("/api/v1/changes/", {"since": "0500-04-10T23:20:28-22:31"}).status_code == 200
 
 
 def test_change_feed_query_count_is_fixed(api, publisher, django_assert_max_num_queries):

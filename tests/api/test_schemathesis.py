@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -30,7 +32,15 @@ def api_schema(db, settings):
     f.KeyProvisionFactory()
     f.ReferenceFactory()
     f.MechanismMoleculeFactory()
-    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+    # Like Django's test client: keep the test's database connection (and its transaction)
+    # open across requests, instead of closing it when each WSGI request finishes.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def test_api_conforms_to_its_schema(api_schema):
