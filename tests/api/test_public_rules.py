@@ -239,6 +239,10 @@ def test_schema_and_docs_render_without_a_cdn(api):
     assert docs.status_code == 200
     assert b"cdn." not in docs.content
     assert b"/static/drf_spectacular_sidecar/" in docs.content
+    # The Swagger UI start-up script is a separate file, so the page needs no inline script.
+    script = api.get("/api/docs/?script=")
+    assert script.status_code == 200
+    assert b"SwaggerUIBundle" in script.content
 
 
 def test_browsable_api_renders(api):
