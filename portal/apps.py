@@ -7,9 +7,11 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        # The search index follows every save and delete of a curated item.
-        from portal import page_cache, search
+        from portal import history, page_cache, search
 
+        # modeltranslation's columns exist by now (its app is listed first): version them too.
+        history.register_translated_fields()
+        # The search index follows every save and delete of a curated item.
         search.connect_signals()
         # Any change to curated content makes every cached public response stale.
         page_cache.connect_signals()

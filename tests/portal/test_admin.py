@@ -153,3 +153,19 @@ def test_history_records_the_draft_and_the_publication_and_reverts(client, edito
     }))
     therapy.refresh_from_db()
     assert therapy.status == "draft"
+
+
+def test_history_keeps_both_languages_and_reverts_a_chinese_only_edit(publisher):
+    import reversion
+
+    category = TherapyCategoryFactory(name_en="Stem cell therapy", name_zh_hans="干细胞疗法")
+    with reversion.create_revision():
+        category.save()
+    with reversion.create_revision():
+        category.name_zh_hans = "干细胞治疗"
+        category.save()
+    versions = Version.objects.get_for_object(category)
+    assert [v.field_dict["name_zh_hans"] for v in versions] == ["干细胞治疗", "干细胞疗法"]
+    versions[1].revision.revert()
+    category.refresh_from_db()
+    assert category.name_zh_hans == "干细胞疗法"
