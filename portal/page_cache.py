@@ -96,8 +96,10 @@ def _fingerprint(request) -> str:
     parts = [
         request.get_full_path(),
         request.META.get("HTTP_ACCEPT", ""),
-        request.META.get("HTTP_ACCEPT_LANGUAGE", "") if request.path.startswith("/api/") else "",
     ]
+    if request.path.startswith("/api/"):
+        # Without ?lang= the API answers in the language of the cookie or Accept-Language.
+        parts += [request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""), request.META.get("HTTP_ACCEPT_LANGUAGE", "")]
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
 
 

@@ -122,3 +122,14 @@ def test_bump_generation_recovers_from_an_empty_cache():
     cache.clear()
     bump_generation()
     assert content_generation() > 0
+
+
+@pytest.mark.urls("portal.urls")
+def test_api_responses_are_cached_per_language_cookie(client):
+    from django.conf import settings
+
+    TherapyCategoryFactory(name_en="Stem cell therapy", name_zh_hans="干细胞疗法")
+    client.get("/api/v1/categories/")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    response = client.get("/api/v1/categories/")
+    assert response["X-Cache"] == "miss" and "干细胞疗法" in response.content.decode()
