@@ -219,36 +219,38 @@ class Reference(EditorialModel):
 
 
 class SearchEntry(models.Model):
-    """One published item in one language, as the search page shows it.
+    """One published item as the search page shows it, in every language.
 
     Denormalised copy kept in sync by `portal.search` (signals and `rebuild_search_index`);
-    never edited by hand. Its `SearchTerm` rows are the inverted index queries go through.
+    never edited by hand. Its `SearchTerm` rows, shared by all languages, are the inverted
+    index queries go through.
     """
 
     kind = models.CharField(_("type"), max_length=16)
     object_id = models.PositiveBigIntegerField()
-    language = models.CharField(_("language"), max_length=8)
     slug = models.SlugField(max_length=120)
-    title = models.CharField(_("title"), max_length=500)
-    body = models.TextField(_("text"), blank=True)
+    # Language code -> title / plain text shown in results (with the English fallback applied).
+    titles = models.JSONField(_("titles"), default=dict)
+    texts = models.JSONField(_("texts"), default=dict)
 
     class Meta:
-        ordering = ["kind", "object_id", "language"]
+        ordering = ["kind", "object_id"]
         verbose_name = _("search entry")
         verbose_name_plural = _("search entries")
         constraints = [
-            models.UniqueConstraint(fields=["kind", "object_id", "language"], name="unique_search_entry"),
+            models.UniqueConstraint(fields=["kind", "object_id"], name="unique_search_item"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind}:{self.slug} ({self.language})"
+        return f"{self.kind}:{self.slug}"
 
 
 class SearchTerm(models.Model):
     """A normalised token (English stem or Chinese character n-gram) found in an entry.
 
     The (term, entry) index makes a lookup one index range scan per query token on SQLite
-    and PostgreSQL alike, whatever the number of entries.
+    and PostgreSQL alike, whatever the number of entries. Each (entry, term) pair is written
+    once by construction, so no unique index is paid for on millions of rows.
     """
 
     entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="terms")
@@ -259,7 +261,6 @@ class SearchTerm(models.Model):
         verbose_name = _("search term")
         verbose_name_plural = _("search terms")
         indexes = [models.Index(fields=["term", "entry"], name="search_term_entry")]
-        constraints = [models.UniqueConstraint(fields=["entry", "term"], name="unique_search_term")]
 
     def __str__(self) -> str:
         return self.term

@@ -1,6 +1,6 @@
 """Site search over every published item, in English and Chinese, on SQLite and PostgreSQL.
 
-Each published item gets one `SearchEntry` per language (the title and text readers see)
+Each published item gets one `SearchEntry` (the title and text readers see, per language)
 and a set of `SearchTerm` rows: English words reduced to their Snowball stem (so
 "therapies" finds "therapy") and Chinese text cut into single characters and character
 bigrams (so 干细胞 matches as 干细 + 细胞 without a dictionary). A query is tokenised the same
@@ -20,14 +20,14 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import snowballstemmer
 from django.apps import apps
 from django.conf import settings
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.db.models import Count, Sum
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.urls import reverse
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -65,7 +65,9 @@ def normalise(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\n\t").casefold()
 
 
+@lru_cache(maxsize=100_000)
 def _word_term(word: str) -> str | None:
+    # The pure-Python stemmer dominates indexing time; a vocabulary is small, so remember it.
     if word in _STOPWORDS:
         return None
     return _stemmer().stemWord(word)[:TERM_LENGTH]
@@ -121,7 +123,13 @@ def translated(obj, field_name: str, language: str) -> str:
     return str(value or getattr(obj, f"{field_name}_en", None) or getattr(obj, field_name, "") or "")
 
 
+# Text without any Markdown or HTML syntax is already plain: skip the (slow) renderer for it.
+_MARKUP = re.compile(r"[<>&*_`#\[\]|]|^\s*(?:[-+]|\d+\.)\s", re.M)
+
+
 def _plain(markdown_text: str) -> str:
+    if not _MARKUP.search(markdown_text):
+        return markdown_text.strip()
     return html.unescape(strip_tags(render_markdown(markdown_text))).strip()
 
 
@@ -185,16 +193,34 @@ def _languages() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
-def _weights(source: Source, obj) -> dict[str, int]:
-    """Term -> weight: a title or keyword hit outranks any number of hits in the text."""
-    title_terms: set[str] = set()
+def _entry_for(source: Source, obj) -> tuple[SearchEntry, dict[str, int]]:
+    """The entry with its title and text per language, and one term -> weight map built from
+    every language. A title or keyword hit outranks any number of hits in the text."""
+    titles = {language: source.title(obj, language)[:500] for language in _languages()}
+    texts = {language: source.text(obj, language) for language in _languages()}
+    title_terms: set[str] = set(tokenise(source.keywords(obj).replace("-", " ")))
     body_counts: Counter[str] = Counter()
-    for language in _languages():
-        title_terms.update(tokenise(source.title(obj, language)))
-        body_counts.update(tokenise(source.text(obj, language)))
-    title_terms.update(tokenise(source.keywords(obj).replace("-", " ")))
-    terms = title_terms | set(body_counts)
-    return {t: (TITLE_WEIGHT if t in title_terms else 0) + min(body_counts[t], BODY_WEIGHT_CAP) for t in terms}
+    # Untranslated fields fall back to English, so identical texts are counted once.
+    for title in set(titles.values()):
+        title_terms.update(tokenise(title))
+    for text in set(texts.values()):
+        body_counts.update(tokenise(text))
+    weights = {
+        term: (TITLE_WEIGHT if term in title_terms else 0) + min(body_counts[term], BODY_WEIGHT_CAP)
+        for term in title_terms | set(body_counts)
+    }
+    entry = SearchEntry(kind=source.kind, object_id=obj.pk, slug=obj.slug, titles=titles, texts=texts)
+    return entry, weights
+
+
+def _write(pairs: list[tuple[SearchEntry, dict[str, int]]]) -> None:
+    """Insert entries and their terms in bulk (PKs come back on SQLite and PostgreSQL)."""
+    entries = SearchEntry.objects.bulk_create([entry for entry, _weights in pairs])
+    SearchTerm.objects.bulk_create(
+        (SearchTerm(entry=entry, term=term, weight=weight)
+         for entry, (_unused, weights) in zip(entries, pairs, strict=True) for term, weight in weights.items()),
+        batch_size=5000,
+    )
 
 
 def index_object(obj) -> None:
@@ -204,17 +230,8 @@ def index_object(obj) -> None:
         return
     with transaction.atomic():
         SearchEntry.objects.filter(kind=source.kind, object_id=obj.pk).delete()
-        if obj.status != EditorialStatus.PUBLISHED:
-            return
-        weights = _weights(source, obj)
-        for language in _languages():
-            entry = SearchEntry.objects.create(
-                kind=source.kind, object_id=obj.pk, language=language, slug=obj.slug,
-                title=source.title(obj, language)[:500], body=source.text(obj, language),
-            )
-            SearchTerm.objects.bulk_create(
-                SearchTerm(entry=entry, term=term, weight=weight) for term, weight in weights.items()
-            )
+        if obj.status == EditorialStatus.PUBLISHED:
+            _write([_entry_for(source, obj)])
 
 
 def unindex_object(obj) -> None:
@@ -223,15 +240,22 @@ def unindex_object(obj) -> None:
         SearchEntry.objects.filter(kind=source.kind, object_id=obj.pk).delete()
 
 
-def rebuild_index() -> int:
-    """Drop and rebuild the whole index; returns how many items were indexed."""
+def rebuild_index(batch_size: int = 500) -> int:
+    """Drop and rebuild the whole index in bulk; returns how many items were indexed."""
     count = 0
     with transaction.atomic():
+        SearchTerm.objects.all().delete()
         SearchEntry.objects.all().delete()
         for source in SOURCES:
-            for obj in source.model.objects.published().iterator(chunk_size=500):
-                index_object(obj)
+            batch: list[tuple[SearchEntry, dict[str, int]]] = []
+            for obj in source.model.objects.published().order_by("pk").iterator(chunk_size=batch_size):
+                batch.append(_entry_for(source, obj))
                 count += 1
+                if len(batch) >= batch_size:
+                    _write(batch)
+                    batch = []
+            if batch:
+                _write(batch)
     return count
 
 
@@ -244,7 +268,19 @@ def _on_delete(sender, instance, **kwargs):
     unindex_object(instance)
 
 
+def rebuild_if_empty(**kwargs) -> None:
+    """After migrate: a database with published content but no index (a fresh index table, or
+    content loaded by bulk inserts) gets one, so search never silently finds nothing."""
+    try:
+        if SearchEntry.objects.exists() or not any(s.model.objects.published().exists() for s in SOURCES):
+            return
+    except DatabaseError:  # `migrate <one app>`: some content tables do not exist yet
+        return
+    rebuild_index()
+
+
 def connect_signals() -> None:
+    post_migrate.connect(rebuild_if_empty, sender=apps.get_app_config("portal"), dispatch_uid="search-post-migrate")
     for source in SOURCES:
         post_save.connect(_on_save, sender=source.model, dispatch_uid=f"search-save-{source.kind}")
         post_delete.connect(_on_delete, sender=source.model, dispatch_uid=f"search-delete-{source.kind}")
@@ -289,7 +325,7 @@ def search(
     page = SearchPage(query=query, terms=terms)
     if not terms:
         return page
-    matches = SearchTerm.objects.filter(term__in=terms, entry__language=language)
+    matches = SearchTerm.objects.filter(term__in=terms)
     grouped = (
         matches.values("entry_id")
         .annotate(hits=Count("id"), score=Sum("weight"))
@@ -318,12 +354,16 @@ def search(
             if obj is None:  # unpublished since it was indexed: never shown
                 continue
             page.results.append(SearchResult(
-                type=entry.kind, slug=entry.slug, title=entry.title,
-                snippet=highlight(entry.body or entry.title, query),
+                type=entry.kind, slug=entry.slug, title=_shown(entry.titles, language),
+                snippet=highlight(_shown(entry.texts, language) or _shown(entry.titles, language), query),
                 object=obj, score=row["score"],
                 url=reverse(SOURCE_BY_KIND[entry.kind].url_name, kwargs={"slug": entry.slug}),
             ))
     return page
+
+
+def _shown(by_language: dict[str, str], language: str) -> str:
+    return by_language.get(language) or by_language.get(settings.LANGUAGE_CODE) or ""
 
 
 def _load_objects(entries: Iterable[SearchEntry]) -> dict[tuple[str, int], models.Model]:

@@ -97,7 +97,7 @@ def test_saving_keeps_the_index_in_sync(db):
 def test_rebuild_index_indexes_published_items_only(world):
     SearchEntry.objects.all().delete()
     count = search.rebuild_index()
-    assert count == SearchEntry.objects.filter(language="en").count()
+    assert count == SearchEntry.objects.count()
     assert not SearchEntry.objects.filter(slug="draft-product").exists()
 
 
