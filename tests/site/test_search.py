@@ -121,3 +121,9 @@ def test_search_page_shows_highlighted_results_and_type_facets(client, world):
 def test_search_page_says_when_nothing_is_found(client, world):
     html = client.get("/en/search/?q=unobtainium").content.decode()
     assert 'id="no-results-heading"' in html
+
+
+def test_migrate_rebuilds_an_empty_index_for_a_curated_size_catalogue(world):
+    SearchEntry.objects.all().delete()
+    search.rebuild_if_empty()
+    assert SearchEntry.objects.filter(slug="cartistem").exists()
