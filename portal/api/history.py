@@ -31,11 +31,16 @@ def stored_fields(version: Version) -> dict:
     return json.loads(version.serialized_data)[0]["fields"]
 
 
+def _per_language(names: set[str]) -> set[str]:
+    """Report `summary_en` / `summary_zh_hans`, not the base column modeltranslation mirrors."""
+    return {name for name in names if f"{name}_en" not in names}
+
+
 def changed_fields(before: dict | None, after: dict) -> list[str]:
     if before is None:
         return sorted(name for name, value in after.items() if value not in (None, "", []) and
-                      name not in BOOKKEEPING_FIELDS)
-    names = (set(before) | set(after)) - BOOKKEEPING_FIELDS
+                      name in _per_language(set(after) - BOOKKEEPING_FIELDS))
+    names = _per_language((set(before) | set(after)) - BOOKKEEPING_FIELDS)
     return sorted(name for name in names if before.get(name) != after.get(name))
 
 

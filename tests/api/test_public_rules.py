@@ -166,7 +166,7 @@ def test_history_lists_published_revisions_only_for_the_public(api, editor):
     body = api.get(f"/api/v1/therapies/{therapy.slug}/history/").json()
     assert body["count"] == 2
     assert [entry["status"] for entry in body["results"]] == ["published", "published"]
-    assert body["results"][1]["changed_fields"] == ["summary"]
+    assert body["results"][1]["changed_fields"] == ["summary_en"]
     assert "editor" not in str(body)
 
 

@@ -147,15 +147,10 @@ def test_every_page_showing_hostile_content_is_inert(client, hostile):
         assert dangers(response.content.decode(), fragment=False) == [], url
 
 
-FEED_SUMMARY_FINDING = (
-    "portal/feeds.py returns raw text (policy summary, approval indication) as the item description, "
-    'which Atom sends as <summary type="html">: feed readers would run hostile markup. Escape it.'
-)
-
 
 @pytest.mark.parametrize("name", [
-    pytest.param("feed-policies", marks=pytest.mark.xfail(strict=True, reason=FEED_SUMMARY_FINDING)),
-    pytest.param("feed-approvals", marks=pytest.mark.xfail(strict=True, reason=FEED_SUMMARY_FINDING)),
+    "feed-policies",
+    "feed-approvals",
 ])
 def test_feeds_carry_only_inert_html(client, hostile, name):
     try:
