@@ -63,6 +63,8 @@ def stack():
     }
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=BASE_DIR, env=env, check=True)
+    # Production settings serve hashed static files from the manifest collectstatic writes.
+    subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], cwd=BASE_DIR, env=env, check=True)
     subprocess.run([*manage, "shell", "-c", SETUP], cwd=BASE_DIR, env=env, check=True)
     servers, bases = [], []
     for _ in range(2):
