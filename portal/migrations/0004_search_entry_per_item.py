@@ -9,6 +9,10 @@ def drop_index_rows(apps, schema_editor):
     """The index is derived data; it is rebuilt after migrate (portal.search.rebuild_if_empty)."""
     apps.get_model("portal", "SearchTerm").objects.all().delete()
     apps.get_model("portal", "SearchEntry").objects.all().delete()
+    if schema_editor.connection.vendor == "postgresql":
+        # The deletes leave deferred foreign-key checks pending, and PostgreSQL refuses to
+        # ALTER a table with pending trigger events in the same transaction: run them now.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):

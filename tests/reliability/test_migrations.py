@@ -35,3 +35,18 @@ def test_roles_come_back_after_a_round_trip():
     assert not Group.objects.filter(name__in=["Editor", "Publisher"]).exists()
     call_command("migrate", verbosity=0)
     assert Group.objects.get(name="Publisher").permissions.filter(codename="publish_therapy").exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_search_index_migration_applies_over_an_existing_index():
+    """0004 drops index rows and alters the tables in one transaction (PostgreSQL refused once)."""
+    call_command("migrate", "portal", "0003", verbosity=0)
+    executor = MigrationExecutor(connection)
+    old_apps = executor.loader.project_state(("portal", "0003_search_index")).apps
+    entry = old_apps.get_model("portal", "SearchEntry").objects.create(
+        kind="therapy", object_id=1, language="en", slug="kymriah", title="Kymriah", body="")
+    old_apps.get_model("portal", "SearchTerm").objects.create(entry=entry, term="kymriah", weight=10)
+    call_command("migrate", verbosity=0)
+    from portal.models import SearchEntry
+
+    assert not SearchEntry.objects.exists()
