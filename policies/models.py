@@ -85,10 +85,16 @@ class PolicyDocument(EditorialModel):
     references = models.ManyToManyField("portal.Reference", blank=True, related_name="+", verbose_name=_("references"))
 
     class Meta(EditorialModel.Meta):
-        ordering = ["-issued_on", "title", "id"]
+        # Newest first, undated last; the English title breaks ties in both languages, so one
+        # index (policy_list_order) serves every list without sorting the table.
+        ordering = [models.F("issued_on").desc(nulls_last=True), "title_en", "id"]
         verbose_name = _("policy document")
         verbose_name_plural = _("policy documents")
-        indexes = [models.Index(fields=["issued_on"], name="policy_issued_on")]
+        indexes = [
+            models.Index(fields=["issued_on"], name="policy_issued_on"),
+            # Meta.ordering is served by "policy_list_order", created on PostgreSQL only by
+            # migration 0003 (SQLite cannot index NULLS LAST, and needs no index at its scale).
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(effective_on__isnull=True)

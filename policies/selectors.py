@@ -7,13 +7,16 @@ come through `Prefetch` with published-only querysets, in a fixed number of quer
 from __future__ import annotations
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils.translation import get_language
 
 from policies.models import Authority, PolicyDocument
 from portal.choices import EditorialStatus, Jurisdiction
 from portal.models import Reference
+from portal.page_cache import cached_for_generation
 from therapies.models import Therapy, TherapyCategory
 
-NEWEST_FIRST = (F("issued_on").desc(nulls_last=True), "title", "id")
+# The model's ordering, which the policy_list_order index serves.
+NEWEST_FIRST = (F("issued_on").desc(nulls_last=True), "title_en", "id")
 
 
 def policy_cards(queryset: QuerySet[PolicyDocument]) -> QuerySet[PolicyDocument]:
@@ -53,8 +56,12 @@ def authority_choices() -> list[tuple[str, str]]:
 
 
 def policy_years() -> list[int]:
-    dates = PolicyDocument.objects.published().filter(issued_on__isnull=False).dates("issued_on", "year", "DESC")
-    return [d.year for d in dates]
+    """Years that have published policies, newest first; a scan of the whole table, so cached."""
+    def compute():
+        dates = PolicyDocument.objects.published().filter(issued_on__isnull=False).dates("issued_on", "year", "DESC")
+        return [d.year for d in dates]
+
+    return cached_for_generation(f"policy-years:{get_language()}", compute)
 
 
 def policy_detail_queryset() -> QuerySet[PolicyDocument]:

@@ -49,6 +49,20 @@ def bump_generation() -> None:
         cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
 
 
+def cached_for_generation(name: str, compute):
+    """`compute()`, remembered in the shared cache until the content next changes.
+
+    For derived values every page needs but no single request should pay for, such as the
+    list of years that have policies.
+    """
+    key = f"portal:derived:{content_generation()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=24 * 3600)
+    return value
+
+
 def bump_after_commit(**kwargs) -> None:
     """Bump now and again after commit.
 

@@ -235,6 +235,8 @@ class Therapy(EditorialModel):
 
     class Meta(EditorialModel.Meta):
         ordering = ["name", "id"]
+        # The lists' order (modeltranslation sorts by the English name): no sort of the table.
+        indexes = [models.Index(fields=["name_en", "id"], name="therapy_list_order")]
         verbose_name = _("therapy")
         verbose_name_plural = _("therapies")
 

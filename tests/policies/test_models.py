@@ -52,3 +52,23 @@ def test_jurisdictions_come_from_the_issuing_authorities():
 def test_issue_date_with_year_precision_shows_only_the_year():
     policy = PolicyDocumentFactory(issued_on=datetime.date(2015, 1, 1), issued_on_precision="year")
     assert (policy.issued_on_iso, policy.issued_on_display) == ("2015", "2015")
+
+
+def test_policies_are_listed_newest_first_with_undated_ones_last():
+    from policies.models import PolicyDocument
+
+    undated = PolicyDocumentFactory(issued_on=None)
+    older = PolicyDocumentFactory(issued_on=datetime.date(2015, 1, 1))
+    newer = PolicyDocumentFactory(issued_on=datetime.date(2022, 5, 10))
+    assert list(PolicyDocument.objects.all()) == [newer, older, undated]
+
+
+def test_the_list_order_has_its_index_on_postgresql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the index is created on PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'policy_list_order'")
+        (definition,) = cursor.fetchone()
+    assert "issued_on DESC NULLS LAST, title_en, id" in definition

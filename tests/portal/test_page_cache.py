@@ -133,3 +133,15 @@ def test_api_responses_are_cached_per_language_cookie(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     response = client.get("/api/v1/categories/")
     assert response["X-Cache"] == "miss" and "干细胞疗法" in response.content.decode()
+
+
+def test_derived_values_are_computed_once_per_content_generation():
+    from portal.page_cache import cached_for_generation
+
+    calls = []
+    assert cached_for_generation("answer", lambda: calls.append(1) or 42) == 42
+    assert cached_for_generation("answer", lambda: calls.append(1) or 42) == 42
+    assert len(calls) == 1
+    TherapyCategoryFactory()
+    cached_for_generation("answer", lambda: calls.append(1) or 43)
+    assert len(calls) == 2
