@@ -24,7 +24,15 @@ class AnonymousThrottle(SettingsRateMixin, throttling.AnonRateThrottle):
 
 
 class EditorThrottle(SettingsRateMixin, throttling.UserRateThrottle):
+    """Signed-in users only: DRF's UserRateThrottle would also count anonymous requests by
+    address, putting readers under the editors' limit on top of their own."""
+
     scope = "user"
+
+    def get_cache_key(self, request, view):
+        if not request.user.is_authenticated:
+            return None
+        return super().get_cache_key(request, view)
 
 
 class LoginThrottle(SettingsRateMixin, throttling.SimpleRateThrottle):

@@ -271,6 +271,13 @@ def test_a_limit_set_to_off_is_not_enforced(api, settings):
     assert statuses == {200}
 
 
+def test_anonymous_readers_are_not_also_held_to_the_editor_limit(api, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
+        **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "anon": "off", "user": "1/min"}}
+    statuses = {api.get(path).status_code for path in ("/api/v1/", "/api/v1/therapies/", "/api/v1/conditions/")}
+    assert statuses == {200}
+
+
 def test_cors_allows_reads_from_other_origins(api):
     response = api.get("/api/v1/", HTTP_ORIGIN="https://dashboard.example.org")
     assert response["Access-Control-Allow-Origin"] == "*"
