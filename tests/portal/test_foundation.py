@@ -85,3 +85,13 @@ def test_roles_hold_the_right_permissions():
 
 def test_migrations_are_in_sync_with_models(db):
     call_command("makemigrations", check=True, dry_run=True, verbosity=0)
+
+
+def test_migration_checks_run_in_a_bare_shell_but_nothing_else_does():
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"}
+    check = subprocess.run([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+                           cwd=BASE_DIR, env=clean, capture_output=True, text=True, check=False)
+    assert check.returncode == 0, check.stderr[-500:]
+    serve = subprocess.run([sys.executable, "manage.py", "check"],
+                           cwd=BASE_DIR, env=clean, capture_output=True, text=True, check=False)
+    assert "DJANGO_SECRET_KEY is not set" in serve.stderr
