@@ -6,13 +6,10 @@ error or any status outside 2xx/3xx. The result belongs in docs/reliability.md.
 
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
-from pathlib import Path
 
-from run import BASE_DIR, PYTHON, bench_environment, fetch, manage
+from run import BASE_DIR, bench_environment, fetch, gunicorn, prepare_database
 
 PATHS = [
     "/healthz", "/en/", "/zh-hans/", "/en/therapies/", "/en/therapies/kymriah/", "/zh-hans/therapies/kymriah/",
@@ -33,23 +30,9 @@ def main() -> int:
     env = bench_environment(port)
     env["GUNICORN_WORKERS"] = os.environ.get("GUNICORN_WORKERS", "4")
     env["GUNICORN_THREADS"] = os.environ.get("GUNICORN_THREADS", "4")
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", os.environ["DATABASE_URL"].rsplit("/", 1)[1]],
-                   capture_output=True, check=False)
-    manage(env, "migrate", "--noinput", quiet=True)
-    manage(env, "collectstatic", "--noinput", quiet=True)
-    manage(env, "load_curated", quiet=True)
-    server = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py", "portal.wsgi:application"],
-        cwd=BASE_DIR, env=env, start_new_session=True,
-    )
+    prepare_database(env)
     base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if fetch(base + "/healthz")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
+    with gunicorn(env, port):
         broken = [(path, status) for path in PATHS if (status := fetch(base + path)[0]) != 200]
         if broken:
             print(f"paths not answering 200 before the run: {broken}", file=sys.stderr)
@@ -59,9 +42,6 @@ def main() -> int:
              "-s", str(BASE_DIR / "bench" / "mixed.lua"), base],
             env=dict(os.environ, WRK_PATHS="|".join(PATHS)), capture_output=True, text=True, check=True,
         )
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     print(f"{connections} connections x {seconds} s over {len(PATHS)} paths (pages and API, anonymous): "
           f"{summary['requests']} requests, {summary['rps']} req/s, p50 {summary['p50']} ms, "

@@ -10,6 +10,7 @@ ratio to the liveness endpoint measured in the same run.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -48,6 +49,36 @@ def bench_environment(port: int) -> dict[str, str]:
 def manage(env, *args, quiet=False):
     subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env, check=True,
                    stdout=subprocess.DEVNULL if quiet else None)
+
+
+def prepare_database(env) -> None:
+    """Create the database if needed, migrate, collect static files, load the curated data."""
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", os.environ["DATABASE_URL"].rsplit("/", 1)[1]],
+                   capture_output=True, check=False)
+    manage(env, "migrate", "--noinput", quiet=True)
+    manage(env, "collectstatic", "--noinput", quiet=True)
+    manage(env, "load_curated", quiet=True)
+
+
+@contextlib.contextmanager
+def gunicorn(env, port: int):
+    """The production server with the project's config; yields its master process once /healthz answers."""
+    server = subprocess.Popen(
+        [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py", "portal.wsgi:application"],
+        cwd=BASE_DIR, env=env, start_new_session=True,
+    )
+    try:
+        for _ in range(100):
+            try:
+                if fetch(f"http://127.0.0.1:{port}/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.2)
+        yield server
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
 
 
 def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str]]:
@@ -141,11 +172,7 @@ def main() -> int:
         return 2
 
     env = bench_environment(args.port)
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres",
-                    os.environ["DATABASE_URL"].rsplit("/", 1)[1]], capture_output=True, check=False)
-    manage(env, "migrate", "--noinput", quiet=True)
-    manage(env, "collectstatic", "--noinput", quiet=True)
-    manage(env, "load_curated", quiet=True)
+    prepare_database(env)
     seeded = subprocess.run(
         [PYTHON, "manage.py", "shell", "-c",
          "from therapies.models import Therapy; from policies.models import PolicyDocument;"
@@ -165,18 +192,7 @@ def main() -> int:
         cwd=BASE_DIR, env=env, capture_output=True, text=True, check=True,
     ).stdout.split()[-1]
     base = f"http://127.0.0.1:{args.port}"
-    server = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py", "portal.wsgi:application"],
-        cwd=BASE_DIR, env=env, start_new_session=True,
-    )
-    try:
-        for _ in range(100):
-            try:
-                if fetch(base + "/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.2)
+    with gunicorn(env, args.port) as server:
         rows = []
         paths = [path.format(therapy=therapy) for _, path in ENDPOINTS]
         queries = count_queries(paths, env)
@@ -195,9 +211,6 @@ def main() -> int:
                 row["revalidate"] = wrk(url, args.seconds, args.connections, {"If-None-Match": etag})
             rows.append(row)
         memory = worker_memory_mb(server.pid)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
 
     floor = rows[0]["cold"]["rps"] if rows and rows[0]["label"].startswith("liveness") else None
     print_table(rows, floor, memory, args)
