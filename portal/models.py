@@ -6,12 +6,13 @@ import reversion
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import PUBLISHER_STATUSES, EditorialStatus
+from portal.links import slug_path
 from portal.validators import validate_doi, validate_pmid
 
 
@@ -81,7 +82,7 @@ class EditorialModel(models.Model):
         if not self.public_url_name or not self.slug:
             return None
         try:
-            return reverse(self.public_url_name, kwargs={"slug": self.slug})
+            return slug_path(self.public_url_name, self.slug)
         except NoReverseMatch:
             return None
 

@@ -3,9 +3,10 @@
 Every public page and API response shows only published content, so one number describes
 the state all of them depend on: the *content generation*, kept in the shared cache and
 bumped (after commit) by any save, delete or relation change of a curated model, whichever
-door it came through (admin, API, load_curated, a history revert). Cache keys and ETags
-include the generation, so after a change every worker on every server misses and renders
-fresh content on its very next request; nothing needs to be found and deleted.
+door it came through (admin, API, load_curated, a history revert). Each stored page and each
+ETag carries the generation it was made in, so after a change every worker on every server
+misses and renders fresh content on its very next request; nothing needs to be found and
+deleted. A hit costs one cache round trip: the generation and the page are read together.
 
 Only anonymous GET/HEAD requests are served from or stored in the cache; a request that
 carries a session cookie or an Authorization header (editors, API tokens) always reaches
@@ -140,21 +141,22 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not is_cacheable_request(request):
             return self.get_response(request)
-        generation = content_generation()
         fingerprint = _fingerprint(request)
-        etag = etag_for(generation, fingerprint)
+        key = f"portal:page:{fingerprint}"
         bypass = self.bypass_header and request.headers.get(self.bypass_header)
+        generation, cached = self._lookup(request, key, fetch_page=not bypass)
+        etag = etag_for(generation, fingerprint)
         if _etag_matches(request, etag) and not bypass:
             return self._not_modified(etag)
-        key = f"portal:page:{generation}:{fingerprint}"
-        cached = None if bypass else cache.get(key)
+        if cached is None and not bypass and "HTTP_IF_NONE_MATCH" in request.META:
+            cached = self._page(cache.get(key), generation)
         if cached is not None:
             response = self._rebuild(cached)
             response["X-Cache"] = "hit"
         else:
             response = self.get_response(request)
             if request.method == "GET" and self._storable(response) and not bypass:
-                cache.set(key, self._freeze(response), self.timeout)
+                cache.set(key, self._freeze(response, generation), self.timeout)
             response["X-Cache"] = "miss"
         if response.status_code == 200 and not response.cookies:
             response["ETag"] = etag
@@ -164,6 +166,26 @@ class PageCacheMiddleware:
                 )
             patch_vary_headers(response, ["Accept-Language"] if request.path.startswith("/api/") else [])
         return response
+
+    def _lookup(self, request, key: str, *, fetch_page: bool) -> tuple[int, dict | None]:
+        """The content generation and, when it is current, the stored page: one cache round trip.
+
+        A revalidation (If-None-Match) usually ends in a 304, so it asks for the generation
+        alone and fetches the page only if the ETag turns out stale.
+        """
+        if not fetch_page or "HTTP_IF_NONE_MATCH" in request.META:
+            return content_generation(), None
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY)
+        if generation is None:
+            return content_generation(), None
+        return generation, self._page(found.get(key), generation)
+
+    @staticmethod
+    def _page(frozen, generation: int) -> dict | None:
+        # Pages are stored under one key per URL and carry the generation they were made in;
+        # a page from an older generation is a miss and is overwritten by the fresh one.
+        return frozen if frozen is not None and frozen.get("generation") == generation else None
 
     def _storable(self, response) -> bool:
         cache_control = response.get("Cache-Control", "")
@@ -175,8 +197,9 @@ class PageCacheMiddleware:
             and "no-store" not in cache_control
         )
 
-    def _freeze(self, response) -> dict:
+    def _freeze(self, response, generation: int) -> dict:
         return {
+            "generation": generation,
             "content": response.content,
             "headers": {name: response[name] for name in self.stored_headers if response.has_header(name)},
         }

@@ -6,6 +6,8 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
+from portal.paginators import CachedCountPaginator
+
 
 def positive_int(request, name: str) -> int | None:
     """The query parameter `name` as a positive integer, None when absent, else a 400 naming it."""
@@ -27,6 +29,7 @@ class Pagination(PageNumberPagination):
     page_size = 20
     max_page_size = 100
     page_size_query_param = "page_size"
+    django_paginator_class = CachedCountPaginator
 
     def get_page_size(self, request):
         requested = positive_int(request, self.page_size_query_param)

@@ -11,14 +11,24 @@ import reversion
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
-from django.urls import reverse
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from portal.choices import EditorialStatus
+from portal.links import slug_path
 from portal.models import Reference
+
+
+def absolute(context: dict, path: str) -> str:
+    """`request.build_absolute_uri(path)` for a path, with scheme and host worked out once per response."""
+    request = context.get("request")
+    if request is None:
+        return path
+    if "base_url" not in context:
+        context["base_url"] = request.build_absolute_uri("/")[:-1]
+    return context["base_url"] + path
 
 
 @extend_schema_field({"type": "string", "format": "uri", "readOnly": True})
@@ -31,9 +41,7 @@ class ApiUrlField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, instance):
-        path = reverse(f"api:{self.basename}-detail", kwargs={"slug": instance.slug})
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        return absolute(self.context, slug_path(f"api:{self.basename}-detail", instance.slug))
 
 
 def detail_url_field(basename: str) -> ApiUrlField:
@@ -75,12 +83,13 @@ class WebUrlField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, instance):
-        with override(self.context.get("language") or get_language()):
+        language = self.context.get("language")
+        if language and language != get_language():
+            with override(language):
+                path = instance.get_absolute_url()
+        else:
             path = instance.get_absolute_url()
-        if not path:
-            return None
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        return absolute(self.context, path) if path else None
 
 
 
