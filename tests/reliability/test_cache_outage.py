@@ -86,3 +86,10 @@ def test_resilient_cache_works_then_degrades_when_redis_stops(redis_server):
     assert live.get("key", "fallback") == "fallback"
     with pytest.raises(redis.exceptions.ConnectionError):
         live.ping()
+
+
+def test_resilient_cache_builds_one_redis_client_per_connection_pool():
+    """Each cache call used to construct a new redis.Redis, which costs more than the GET itself."""
+    backend = ResilientRedisCache(f"redis://127.0.0.1:{closed_port()}/0", {})
+    first = backend._cache.get_client("a")
+    assert backend._cache.get_client("b", write=True) is first
