@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 
 from policies.models import Authority, PolicyDocument
-from portal.models import Reference
+from portal.models import Reference, translated_columns
 from therapies.models import Therapy, TherapyCategory
 
 
@@ -34,16 +34,20 @@ def authority_detail(user) -> QuerySet[Authority]:
 
 
 def policy_list(user) -> QuerySet[PolicyDocument]:
-    # 2 queries: the documents, then their issuing authorities.
+    # 2 queries: the documents (without the long texts no list shows), then their authorities.
+    return policy_with_issuers(user).defer(*translated_columns("summary", "body"))
+
+
+def policy_with_issuers(user) -> QuerySet[PolicyDocument]:
     return visible(PolicyDocument, user).prefetch_related(
-        Prefetch("authorities", queryset=visible(Authority, user)),
+        Prefetch("authorities", queryset=visible(Authority, user).defer(*translated_columns("description"))),
     )
 
 
 def policy_detail(user) -> QuerySet[PolicyDocument]:
     # 7 queries: the document (with the one it supersedes), authorities, key provisions,
     # the documents superseding it, categories, therapies, references.
-    return policy_list(user).select_related("supersedes").prefetch_related(
+    return policy_with_issuers(user).select_related("supersedes").prefetch_related(
         "provisions",
         Prefetch("superseded_by", queryset=visible(PolicyDocument, user)),
         Prefetch("categories", queryset=visible(TherapyCategory, user)),

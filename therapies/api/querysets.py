@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from portal.models import Reference
+from portal.models import Reference, translated_columns
 from therapies.models import (
     Approval,
     Condition,
@@ -47,8 +47,14 @@ def category_detail(user) -> QuerySet[TherapyCategory]:
 
 
 def therapy_list(user) -> QuerySet[Therapy]:
-    # 1 query: therapies with category and modality.
-    return visible(Therapy, user).select_related("category", "modality")
+    # 1 query: therapies with category and modality, without the long texts no list shows.
+    return therapy_with_kin(user).defer(*translated_columns("summary", "body", "cell_type"))
+
+
+def therapy_with_kin(user) -> QuerySet[Therapy]:
+    return visible(Therapy, user).select_related("category", "modality").defer(
+        *translated_columns("category__description", "modality__summary", "modality__body", "modality__cell_type"),
+    )
 
 
 def therapy_detail(user) -> QuerySet[Therapy]:
@@ -57,7 +63,7 @@ def therapy_detail(user) -> QuerySet[Therapy]:
     links = TherapyMechanism.objects.select_related("mechanism")
     if not Mechanism.user_sees_drafts(user):
         links = links.filter(mechanism__in=Mechanism.objects.published())
-    return therapy_list(user).prefetch_related(
+    return therapy_with_kin(user).prefetch_related(
         Prefetch("approvals", queryset=Approval.objects.select_related("indication", "reference")),
         Prefetch("mechanism_links", queryset=links),
         Prefetch("conditions", queryset=visible(Condition, user)),
