@@ -26,7 +26,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.cache import patch_vary_headers
 
 GENERATION_KEY = "portal:content-generation"
-CACHED_PREFIXES = ("/en/", "/zh-hans/", "/api/v1/", "/sitemap.xml", "/robots.txt")
+CACHED_PREFIXES = ("/en/", "/zh-hans/", "/api/v1/", "/sitemap.xml", "/sitemap-", "/robots.txt")
 CONTENT_APPS = ("therapies", "policies")
 CONTENT_MODELS = ("portal.Reference", "portal.SearchEntry")
 

@@ -145,3 +145,26 @@ def test_derived_values_are_computed_once_per_content_generation():
     TherapyCategoryFactory()
     cached_for_generation("answer", lambda: calls.append(1) or 43)
     assert len(calls) == 2
+
+
+def test_a_stale_etag_gets_the_cached_page_not_a_304(client):
+    client.get(HOME)
+    response = client.get(HOME, HTTP_IF_NONE_MATCH='W/"1-deadbeef"')
+    assert (response.status_code, response["X-Cache"]) == (200, "hit")
+
+
+def test_a_page_from_an_older_generation_is_replaced_not_served(client):
+    TherapyCategoryFactory(name_en="Immune cell therapy")
+    client.get(HOME)
+    bump_generation()
+    assert client.get(HOME)["X-Cache"] == "miss"
+    assert client.get(HOME)["X-Cache"] == "hit"
+
+
+@pytest.mark.urls("portal.urls")
+@pytest.mark.parametrize("path", ["/sitemap-therapy.xml", "/en/feeds/policies/"])
+def test_sitemap_sections_and_feeds_are_cached(client, path):
+    first = client.get(path)
+    assert first.status_code == 200
+    assert client.get(path)["X-Cache"] == "hit"
+
