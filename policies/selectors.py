@@ -1,7 +1,9 @@
 """Read-side queries of the public site for policy documents and authorities.
 
 Every function starts from `published()`; related authorities, categories and therapies
-come through `Prefetch` with published-only querysets, in a fixed number of queries.
+come through `Prefetch` (or `load_links`) with published-only querysets, in a fixed number
+of queries. Facet choices and the home page's figures are computed once per content
+generation.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from policies.models import Authority, PolicyDocument
 from portal.choices import EditorialStatus, Jurisdiction
 from portal.models import Reference
 from portal.page_cache import cached_for_generation
+from portal.selectors import Links, load_links
 from therapies.models import Therapy, TherapyCategory
 
 # The model's ordering, which the policy_list_order index serves.
@@ -20,8 +23,9 @@ NEWEST_FIRST = (F("issued_on").desc(nulls_last=True), "title_en", "id")
 
 
 def policy_cards(queryset: QuerySet[PolicyDocument]) -> QuerySet[PolicyDocument]:
-    """Policies for lists, with their published authorities (one extra query)."""
-    return queryset.prefetch_related(
+    """Policies for lists, with their published authorities (one extra query); no list shows
+    the body, the longest column."""
+    return queryset.defer("body").prefetch_related(
         Prefetch("authorities", queryset=Authority.objects.published(), to_attr="published_authorities")
     )
 
@@ -32,27 +36,36 @@ def published_policies() -> QuerySet[PolicyDocument]:
 
 def filter_policies(*, jurisdiction: str = "", authority: str = "", doc_type: str = "",
                     legal_status: str = "", year: int | None = None) -> QuerySet[PolicyDocument]:
-    """Published policies narrowed by the facets; empty values mean "any"."""
+    """Published policies narrowed by the facets; empty values mean "any".
+
+    Authorities filter through a subquery of the issuers table rather than a join, so no
+    DISTINCT is needed and the count and the page stay index scans.
+    """
     queryset = PolicyDocument.objects.published()
     published_authorities = Authority.objects.published()
     if jurisdiction:
-        queryset = queryset.filter(authorities__in=published_authorities.filter(jurisdiction=jurisdiction))
+        queryset = queryset.filter(pk__in=_issued_by(published_authorities.filter(jurisdiction=jurisdiction)))
     if authority:
-        queryset = queryset.filter(authorities__in=published_authorities.filter(slug=authority))
+        queryset = queryset.filter(pk__in=_issued_by(published_authorities.filter(slug=authority)))
     if doc_type:
         queryset = queryset.filter(doc_type=doc_type)
     if legal_status:
         queryset = queryset.filter(legal_status=legal_status)
     if year:
         queryset = queryset.filter(issued_on__year=year)
-    if jurisdiction or authority:
-        queryset = queryset.distinct()
     return policy_cards(queryset).order_by(*NEWEST_FIRST)
 
 
+def _issued_by(authorities: QuerySet[Authority]) -> QuerySet:
+    return PolicyDocument.authorities.through.objects.filter(authority__in=authorities).values("policydocument_id")
+
+
 def authority_choices() -> list[tuple[str, str]]:
-    return [(a.slug, str(a)) for a in Authority.objects.published().only("slug", "name", "name_en",
-                                                                          "name_zh_hans").order_by("name", "id")]
+    """(slug, name) of every published authority, by name in the page's language; cached."""
+    def compute():
+        return [(a.slug, str(a)) for a in Authority.objects.published().only("slug", "name").order_by("name", "id")]
+
+    return cached_for_generation(f"authority-choices:{get_language()}", compute)
 
 
 def policy_years() -> list[int]:
@@ -65,8 +78,9 @@ def policy_years() -> list[int]:
 
 
 def policy_detail_queryset() -> QuerySet[PolicyDocument]:
-    """The document, up to three documents it supersedes (one join each), its newer versions,
-    authorities, provisions, categories, therapies and references: six queries."""
+    """The document with up to three documents it supersedes (one join each), then one query
+    each for authorities, provisions, newer versions and references; `load_policy_links`
+    adds categories and therapies."""
     return PolicyDocument.objects.select_related(
         "supersedes__supersedes__supersedes"
     ).prefetch_related(
@@ -74,10 +88,17 @@ def policy_detail_queryset() -> QuerySet[PolicyDocument]:
         "provisions",
         Prefetch("superseded_by", queryset=PolicyDocument.objects.published().order_by(*NEWEST_FIRST),
                  to_attr="published_superseded_by"),
-        Prefetch("categories", queryset=TherapyCategory.objects.published(), to_attr="published_categories"),
-        Prefetch("therapies", queryset=Therapy.objects.published(), to_attr="published_therapies"),
         Prefetch("references", queryset=Reference.objects.published(), to_attr="published_references"),
     )
+
+
+def load_policy_links(policy: PolicyDocument) -> PolicyDocument:
+    """The categories and therapies a document applies to, in one query."""
+    load_links(policy, [
+        Links("published_categories", TherapyCategory.objects.published().filter(policies=policy), ("name",)),
+        Links("published_therapies", Therapy.objects.published().filter(policies=policy), ("name",)),
+    ])
+    return policy
 
 
 def supersedes_chain(policy: PolicyDocument) -> list[PolicyDocument]:
@@ -100,14 +121,24 @@ def policies_of_authority(authority: Authority) -> QuerySet[PolicyDocument]:
 
 
 def policies_by_jurisdiction() -> list[tuple[str, str, int]]:
-    """(code, label, published documents) for every jurisdiction with at least one."""
-    counts = dict(
-        Authority.objects.published().values_list("jurisdiction")
-        .annotate(n=Count("documents", filter=Q(documents__status=EditorialStatus.PUBLISHED), distinct=True)).order_by()
-    )
+    """(code, label, published documents) for every jurisdiction with at least one.
+
+    A grouped count over every document and issuer, so computed once per content generation.
+    """
+    def compute():
+        return dict(
+            Authority.objects.published().values_list("jurisdiction")
+            .annotate(n=Count("documents", filter=Q(documents__status=EditorialStatus.PUBLISHED), distinct=True))
+            .order_by()
+        )
+
+    counts = cached_for_generation("policies-by-jurisdiction", compute)
     return [(code, label, counts[code]) for code, label in Jurisdiction.choices if counts.get(code)]
 
 
 def latest_policies(limit: int = 6) -> list[PolicyDocument]:
-    """Title and date only, so no authorities are loaded (the home page stays at one query)."""
-    return list(PolicyDocument.objects.published().order_by(*NEWEST_FIRST)[:limit])
+    """Title and date only, so no authorities are loaded; once per content generation."""
+    def compute():
+        return list(PolicyDocument.objects.published().defer("body", "summary").order_by(*NEWEST_FIRST)[:limit])
+
+    return cached_for_generation(f"latest-policies:{limit}", compute)

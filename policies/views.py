@@ -1,27 +1,31 @@
 """Public pages of policy documents and authorities; queries live in `policies.selectors`."""
 
-from django.views.generic import ListView
+from urllib.parse import urlencode
 
 from policies import selectors
 from policies.forms import PolicyFilterForm
 from policies.models import Authority, PolicyDocument
-from portal.views import PAGE_SIZE, PublicDetailView, paginate
+from portal.views import PublicDetailView, PublicListView, paginate
 
 
-class PolicyListView(ListView):
+class PolicyListView(PublicListView):
     """Facets (jurisdiction, authority, type, legal status, year) as a list or a timeline.
 
-    Five queries: authority choices, year choices, count, page, authorities of the page.
+    Two queries: the page and the authorities on it. The facet choices and the count of
+    each filter set are computed once per content generation.
     """
 
     template_name = "policies/policy_list.html"
-    paginate_by = PAGE_SIZE
 
     def get_queryset(self):
         self.form = PolicyFilterForm(
             self.request.GET, authorities=selectors.authority_choices(), years=selectors.policy_years()
         )
         return selectors.filter_policies(**self.form.filters())
+
+    def count_key(self) -> str:
+        # Invalid facets are dropped by the form, so the valid ones name the list exactly.
+        return "policies?" + urlencode(sorted((name, value) for name, value in self.form.filters().items() if value))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(form=self.form, **kwargs)
@@ -38,15 +42,17 @@ class PolicyDetailView(PublicDetailView):
     def base_queryset(self):
         return selectors.policy_detail_queryset()
 
+    def get_object(self, queryset=None):
+        return selectors.load_policy_links(super().get_object(queryset))
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["supersedes_chain"] = selectors.supersedes_chain(self.object)
         return context
 
 
-class AuthorityListView(ListView):
+class AuthorityListView(PublicListView):
     template_name = "policies/authority_list.html"
-    paginate_by = PAGE_SIZE
 
     def get_queryset(self):
         return Authority.objects.published().order_by("jurisdiction", "name", "id")
@@ -61,5 +67,6 @@ class AuthorityDetailView(PublicDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["page_obj"] = paginate(self.request, selectors.policies_of_authority(self.object))
+        context["page_obj"] = paginate(self.request, selectors.policies_of_authority(self.object),
+                                       count_key=f"authority-policies:{self.object.pk}")
         return context

@@ -1,8 +1,10 @@
 """Read-side queries of the public site for therapies, categories, mechanisms and conditions.
 
-Every function starts from `published()` and loads relations through `Prefetch` with a
-published-only queryset, so a draft never reaches a public page, and each returns in a
-fixed number of queries whatever the amount of data.
+Every function starts from `published()` and loads relations through `Prefetch` (or
+`load_links`) with a published-only queryset, so a draft never reaches a public page, and
+each returns in a fixed number of queries whatever the amount of data. Values that only
+change with the content (the category tree, the home page's figures) are computed once per
+content generation.
 """
 
 from __future__ import annotations
@@ -12,10 +14,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
+from django.utils.translation import get_language
 
 from policies.models import PolicyDocument
 from portal.choices import EditorialStatus
 from portal.models import Reference
+from portal.page_cache import cached_for_generation
+from portal.selectors import Links, load_links
 from therapies.choices import Agency, ApprovalStatus
 from therapies.models import (
     Approval,
@@ -52,8 +57,8 @@ def published_therapies() -> QuerySet[Therapy]:
 
 
 def therapy_detail_queryset() -> QuerySet[Therapy]:
-    """One query per relation: approvals, mechanisms (with their molecules), conditions,
-    target antigens, references, related policies, products of a modality."""
+    """The therapy with its category and modality, then one query each for approvals,
+    mechanism links, their molecules and references; `load_therapy_links` adds the rest."""
     published_molecule_links = MechanismMolecule.objects.filter(
         molecule__in=Molecule.objects.published()
     ).select_related("molecule")
@@ -70,13 +75,20 @@ def therapy_detail_queryset() -> QuerySet[Therapy]:
                                        to_attr="published_molecule_links")),
             to_attr="published_mechanism_links",
         ),
-        Prefetch("conditions", queryset=Condition.objects.published(), to_attr="published_conditions"),
-        Prefetch("target_molecules", queryset=Molecule.objects.published(), to_attr="published_targets"),
         Prefetch("references", to_attr="published_references",
                  queryset=_published_references()),
-        Prefetch("policies", queryset=PolicyDocument.objects.published(), to_attr="published_policies"),
-        Prefetch("products", queryset=Therapy.objects.published(), to_attr="published_products"),
     )
+
+
+def load_therapy_links(therapy: Therapy) -> Therapy:
+    """Conditions, target antigens, related policies and products of a modality, in one query."""
+    load_links(therapy, [
+        Links("published_conditions", Condition.objects.published().filter(therapies=therapy), ("name",)),
+        Links("published_targets", Molecule.objects.published().filter(targeted_by=therapy), ("symbol",)),
+        Links("published_policies", PolicyDocument.objects.published().filter(therapies=therapy), ("title",)),
+        Links("published_products", Therapy.objects.published().filter(modality=therapy), ("name",)),
+    ])
+    return therapy
 
 
 def _published_references() -> QuerySet[Reference]:
@@ -92,7 +104,7 @@ class CategoryNode:
 
 @dataclass
 class CategoryTree:
-    """All published categories in one query; a category under an unpublished parent is hidden."""
+    """All published categories; a category under an unpublished parent is hidden."""
 
     roots: list[CategoryNode]
     by_id: dict[int, CategoryNode]
@@ -108,6 +120,10 @@ class CategoryTree:
     def node_for(self, category: TherapyCategory) -> CategoryNode:
         return self.by_id.get(category.pk) or CategoryNode(category)
 
+    def find(self, slug: str) -> TherapyCategory | None:
+        """The published, reachable category with this slug, if any (no query)."""
+        return next((node.category for node in self.by_id.values() if node.category.slug == slug), None)
+
     def subtree_ids(self, category: TherapyCategory) -> list[int]:
         found, stack = [], [self.node_for(category)]
         while stack:
@@ -118,6 +134,11 @@ class CategoryTree:
 
 
 def category_tree() -> CategoryTree:
+    """One query per content generation and language (siblings sort by the translated name)."""
+    return cached_for_generation(f"category-tree:{get_language()}", _build_category_tree)
+
+
+def _build_category_tree() -> CategoryTree:
     categories = list(TherapyCategory.objects.published().order_by("position", "name", "id"))
     by_id = {c.pk: CategoryNode(c) for c in categories}
     parent_of = {c.pk: c.parent_id for c in categories}
@@ -142,17 +163,30 @@ def therapies_in_categories(category_ids: list[int]) -> QuerySet[Therapy]:
     return published_therapies().filter(category_id__in=category_ids)
 
 
-def mechanisms_of_therapies(therapies: QuerySet[Therapy], limit: int = 30) -> list[Mechanism]:
-    return list(
-        Mechanism.objects.published().filter(therapies__in=therapies).distinct().order_by("name", "id")[:limit]
-    )
+def mechanisms_of_categories(category: TherapyCategory, category_ids: list[int],
+                             limit: int = 30) -> list[Mechanism]:
+    """Mechanisms of the published therapies in `category_ids` (the category's subtree): a
+    join over every therapy there, so computed once per content generation and language."""
+    def compute():
+        therapies = Therapy.objects.published().filter(category_id__in=category_ids)
+        return list(
+            Mechanism.objects.published().filter(therapies__in=therapies).distinct().order_by("name", "id")[:limit]
+        )
+
+    return cached_for_generation(f"category-mechanisms:{category.pk}:{limit}:{get_language()}", compute)
 
 
-def policies_for_categories(category_ids: list[int], limit: int = 30) -> list[PolicyDocument]:
-    return list(
-        PolicyDocument.objects.published().filter(categories__in=category_ids).distinct()
-        .order_by("-issued_on", "title", "id")[:limit]
-    )
+def policies_for_categories(category: TherapyCategory, category_ids: list[int],
+                            limit: int = 30) -> list[PolicyDocument]:
+    """Policies about `category_ids` (the category, its subtree and ancestors), cached like
+    `mechanisms_of_categories`."""
+    def compute():
+        return list(
+            PolicyDocument.objects.published().filter(categories__in=category_ids).distinct()
+            .defer("body", "summary").order_by("-issued_on", "title", "id")[:limit]
+        )
+
+    return cached_for_generation(f"category-policies:{category.pk}:{limit}:{get_language()}", compute)
 
 
 # --- mechanisms, molecules, conditions -------------------------------------------------
@@ -262,8 +296,22 @@ class ApprovalStats:
 
 
 def approval_stats() -> ApprovalStats:
-    """Two grouped queries: active products per regulator, and approvals granted per year."""
+    """Active products per regulator and approvals granted per year.
+
+    Two grouped counts over every approval: computed once per content generation.
+    """
+    products, per_year = cached_for_generation("approval-stats", _approval_counts)
     labels = dict(Agency.choices)
+    present = {agency for counts in per_year.values() for agency in counts}
+    return ApprovalStats(
+        products_by_agency=[(code, labels[code], products[code]) for code, _ in Agency.choices if code in products],
+        years=list(range(min(per_year), max(per_year) + 1)) if per_year else [],
+        agencies=[(code, label) for code, label in Agency.choices if code in present],
+        per_year=per_year,
+    )
+
+
+def _approval_counts() -> tuple[dict[str, int], dict[int, dict[str, int]]]:
     products = dict(
         visible_approvals().filter(status=ApprovalStatus.ACTIVE)
         .values_list("agency").annotate(n=Count("therapy", distinct=True)).order_by()
@@ -274,18 +322,15 @@ def approval_stats() -> ApprovalStats:
         .values_list("agency", "year").annotate(n=Count("id")).order_by()
     ):
         per_year[year][agency] = n
-    present = {agency for counts in per_year.values() for agency in counts}
-    years = list(range(min(per_year), max(per_year) + 1)) if per_year else []
-    return ApprovalStats(
-        products_by_agency=[(code, labels[code], products[code]) for code, _ in Agency.choices if code in products],
-        years=years,
-        agencies=[(code, label) for code, label in Agency.choices if code in present],
-        per_year=dict(per_year),
-    )
+    return products, dict(per_year)
 
 
 def latest_approvals(limit: int = 6) -> list[Approval]:
-    return list(visible_approvals().select_related("therapy").order_by("-decided_on", "-id")[:limit])
+    """Newest decisions with their therapy (home page, feed): once per content generation."""
+    def compute():
+        return list(visible_approvals().select_related("therapy").order_by("-decided_on", "-id")[:limit])
+
+    return cached_for_generation(f"latest-approvals:{limit}", compute)
 
 
 def status_is_published(obj) -> bool:

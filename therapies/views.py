@@ -3,9 +3,9 @@
 Views only wire URLs to selectors and templates; the queries live in `therapies.selectors`.
 """
 
-from django.views.generic import ListView, TemplateView
+from django.views.generic import TemplateView
 
-from portal.views import PAGE_SIZE, PublicDetailView, paginate
+from portal.views import PublicDetailView, PublicListView, paginate
 from therapies import selectors
 from therapies.models import Condition, Mechanism, Molecule, Therapy, TherapyCategory
 
@@ -23,24 +23,28 @@ class CategoryDetailView(PublicDetailView):
     model = TherapyCategory
     template_name = "therapies/category_detail.html"
 
+    def get_object(self, queryset=None):
+        # The (cached) tree already holds every published category: most requests need no query.
+        self.tree = selectors.category_tree()
+        return self.tree.find(self.kwargs[self.slug_url_kwarg]) or super().get_object(queryset)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        tree = selectors.category_tree()
-        subtree = tree.subtree_ids(self.object)
-        therapies = selectors.therapies_in_categories(subtree)
+        subtree = self.tree.subtree_ids(self.object)
+        ancestors = self.tree.ancestors(self.object)
         context.update(
-            ancestors=tree.ancestors(self.object),
-            children=tree.node_for(self.object).children,
-            page_obj=paginate(self.request, therapies),
-            mechanisms=selectors.mechanisms_of_therapies(therapies),
-            policies=selectors.policies_for_categories([*subtree, *(a.pk for a in tree.ancestors(self.object))]),
+            ancestors=ancestors,
+            children=self.tree.node_for(self.object).children,
+            page_obj=paginate(self.request, selectors.therapies_in_categories(subtree),
+                              count_key=f"category-therapies:{self.object.pk}"),
+            mechanisms=selectors.mechanisms_of_categories(self.object, subtree),
+            policies=selectors.policies_for_categories(self.object, [*subtree, *(a.pk for a in ancestors)]),
         )
         return context
 
 
-class TherapyListView(ListView):
+class TherapyListView(PublicListView):
     template_name = "therapies/therapy_list.html"
-    paginate_by = PAGE_SIZE
 
     def get_queryset(self):
         return selectors.published_therapies()
@@ -53,10 +57,12 @@ class TherapyDetailView(PublicDetailView):
     def base_queryset(self):
         return selectors.therapy_detail_queryset()
 
+    def get_object(self, queryset=None):
+        return selectors.load_therapy_links(super().get_object(queryset))
 
-class MechanismListView(ListView):
+
+class MechanismListView(PublicListView):
     template_name = "therapies/mechanism_list.html"
-    paginate_by = PAGE_SIZE
 
     def get_queryset(self):
         return Mechanism.objects.published().order_by("name", "id")
@@ -71,13 +77,13 @@ class MechanismDetailView(PublicDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["page_obj"] = paginate(self.request, selectors.therapy_links_of_mechanism(self.object))
+        context["page_obj"] = paginate(self.request, selectors.therapy_links_of_mechanism(self.object),
+                                       count_key=f"mechanism-therapies:{self.object.pk}")
         return context
 
 
-class MoleculeListView(ListView):
+class MoleculeListView(PublicListView):
     template_name = "therapies/molecule_list.html"
-    paginate_by = PAGE_SIZE
 
     def get_queryset(self):
         return Molecule.objects.published().order_by("symbol", "id")
@@ -91,9 +97,8 @@ class MoleculeDetailView(PublicDetailView):
         return selectors.molecule_detail_queryset()
 
 
-class ConditionListView(ListView):
+class ConditionListView(PublicListView):
     template_name = "therapies/condition_list.html"
-    paginate_by = PAGE_SIZE
 
     def get_queryset(self):
         return Condition.objects.published().order_by("name", "id")
