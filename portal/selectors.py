@@ -87,3 +87,23 @@ def last_content_change():
         return max(filter(None, stamps), default=None) or ""
 
     return cached_for_generation("last-content-change", compute) or None
+
+
+
+def prefetch_together(obj, relations: dict[str, tuple[QuerySet, tuple[str, ...]]]) -> None:
+    """Load several relations of `obj` in one query, as if by `prefetch_related`.
+
+    `relations` maps a relation name (`"categories"`) to the queryset of its items (usually
+    `obj.categories.visible_to(user)`) and the text fields to load. The items land where
+    `prefetch_related` puts them, so `obj.categories.all()` answers from memory and
+    serializers read them unchanged.
+    """
+    links = [Links(f"_together_{name}", queryset, fields) for name, (queryset, fields) in relations.items()]
+    load_links(obj, links)
+    cache = obj.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, link in zip(relations, links, strict=True):
+        # The same two attributes Django's own prefetch sets on the relation's queryset.
+        queryset = getattr(obj, name).all()
+        queryset._result_cache = obj.__dict__.pop(link.attr)
+        queryset._prefetch_done = True
+        cache[name] = queryset

@@ -24,3 +24,4 @@ class PolicyViewSet(EditorialViewSet):
     brief_serializer_class = s.PolicyCompactSerializer
     list_queryset = staticmethod(querysets.policy_list)
     detail_queryset = staticmethod(querysets.policy_detail)
+    detail_relations = staticmethod(querysets.policy_detail_relations)

@@ -124,6 +124,15 @@ class EditorialViewSet(ApiViewMixin, HistoryMixin, viewsets.ModelViewSet):
     def detail_queryset(self, user):
         raise NotImplementedError
 
+    # Optional: `detail_relations(obj, user)` loads what a detail shows beyond its queryset.
+    detail_relations = None
+
+    def get_object(self):
+        obj = super().get_object()
+        if self.detail_relations is not None:
+            self.detail_relations(obj, self.request.user)
+        return obj
+
     def get_queryset(self):
         user = self.request.user
         if self.action == "list":
@@ -158,6 +167,8 @@ class EditorialViewSet(ApiViewMixin, HistoryMixin, viewsets.ModelViewSet):
     # --- writes answer with the object as a reader would fetch it ---------------------
     def detail_response(self, instance, status_code):
         fresh = self.detail_queryset(self.request.user).get(pk=instance.pk)
+        if self.detail_relations is not None:
+            self.detail_relations(fresh, self.request.user)
         return Response(self.get_serializer(fresh).data, status=status_code)
 
     def create(self, request, *args, **kwargs):

@@ -189,7 +189,7 @@ RESOURCES = [
         ordering=("symbol", "name", "updated_at"),
     ),
     Resource(
-        "policies", f.PolicyDocumentFactory, "title", _policy_related, list_queries=3, detail_queries=7,
+        "policies", f.PolicyDocumentFactory, "title", _policy_related, list_queries=3, detail_queries=4,
         filters={
             "jurisdiction": lambda match, other: _policy_with_authority(match, other).jurisdiction,
             "authority": lambda match, other: _policy_with_authority(match, other).slug,

@@ -287,3 +287,29 @@ def test_cors_preflight_does_not_offer_writes(api):
     response = api.options("/api/v1/therapies/", HTTP_ORIGIN="https://dashboard.example.org",
                            HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST")
     assert "POST" not in response.get("Access-Control-Allow-Methods", "")
+
+
+def test_drafts_stay_out_of_a_policys_relations_loaded_in_one_query(api):
+    policy = f.PolicyDocumentFactory()
+    newer = f.PolicyDocumentFactory(supersedes=policy, title_en="Newer rules")
+    f.PolicyDocumentFactory(supersedes=policy, status="draft")
+    category = f.TherapyCategoryFactory(name_en="Stem cells")
+    policy.categories.add(category, f.TherapyCategoryFactory(status="draft"))
+    therapy = f.TherapyFactory()
+    policy.therapies.add(therapy, f.TherapyFactory(status="in_review"))
+    reference = f.ReferenceFactory()
+    policy.references.add(reference, f.ReferenceFactory(status="draft"))
+    body = api.get(f"/api/v1/policies/{policy.slug}/").json()
+    assert [item["slug"] for item in body["superseded_by"]] == [newer.slug]
+    assert body["categories"] == [{"slug": category.slug, "name": "Stem cells",
+                                   "url": f"http://testserver/api/v1/categories/{category.slug}/"}]
+    assert [item["slug"] for item in body["therapies"]] == [therapy.slug]
+    assert [item["slug"] for item in body["references"]] == [reference.slug]
+
+
+def test_staff_see_draft_relations_of_a_policy(editor_api):
+    policy = f.PolicyDocumentFactory()
+    draft = f.TherapyCategoryFactory(status="draft")
+    policy.categories.add(draft)
+    body = editor_api.get(f"/api/v1/policies/{policy.slug}/").json()
+    assert [item["slug"] for item in body["categories"]] == [draft.slug]
