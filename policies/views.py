@@ -1,7 +1,5 @@
 """Public pages of policy documents and authorities; queries live in `policies.selectors`."""
 
-from urllib.parse import urlencode
-
 from policies import selectors
 from policies.forms import PolicyFilterForm
 from policies.models import Authority, PolicyDocument
@@ -22,10 +20,6 @@ class PolicyListView(PublicListView):
             self.request.GET, authorities=selectors.authority_choices(), years=selectors.policy_years()
         )
         return selectors.filter_policies(**self.form.filters())
-
-    def count_key(self) -> str:
-        # Invalid facets are dropped by the form, so the valid ones name the list exactly.
-        return "policies?" + urlencode(sorted((name, value) for name, value in self.form.filters().items() if value))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(form=self.form, **kwargs)
@@ -67,6 +61,5 @@ class AuthorityDetailView(PublicDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["page_obj"] = paginate(self.request, selectors.policies_of_authority(self.object),
-                                       count_key=f"authority-policies:{self.object.pk}")
+        context["page_obj"] = paginate(self.request, selectors.policies_of_authority(self.object))
         return context

@@ -3,44 +3,27 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import InvalidPage
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
 from policies import selectors as policy_selectors
 from portal import search as site_search
-from portal.page_cache import cached_for_generation
+from portal.paginators import CachedCountPaginator
 from portal.selectors import last_content_change
 from therapies import selectors as therapy_selectors
 
 PAGE_SIZE = 20
 
 
-class GenerationCountPaginator(Paginator):
-    """A paginator whose total is counted once per content generation.
-
-    A `COUNT(*)` over 100 000 published rows costs tens of milliseconds and only changes
-    with the content, so it is remembered under `count_key`, which must name the list and
-    every filter applied to it.
-    """
-
-    def __init__(self, object_list, per_page, *, count_key: str, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.count_key = count_key
-
-    @cached_property
-    def count(self) -> int:
-        return cached_for_generation(f"count:{self.count_key}", lambda: Paginator.count.func(self))
-
-
-def paginate(request, queryset, per_page: int = PAGE_SIZE, *, count_key: str):
-    """The requested page of `queryset`; a page that does not exist is a 404, not a 500."""
-    paginator = GenerationCountPaginator(queryset, per_page, count_key=count_key)
+def paginate(request, queryset, per_page: int = PAGE_SIZE):
+    """The requested page of `queryset`, its total counted once per content generation; a page
+    that does not exist is a 404, not a 500."""
+    paginator = CachedCountPaginator(queryset, per_page)
     try:
         return paginator.page(request.GET.get("page") or 1)
     except (InvalidPage, ValueError, TypeError) as exc:
@@ -51,15 +34,7 @@ class PublicListView(ListView):
     """A paginated public list whose total is counted once per content generation."""
 
     paginate_by = PAGE_SIZE
-    paginator_class = GenerationCountPaginator
-
-    def count_key(self) -> str:
-        """Names the list and its filters; lists without filters are named by their view."""
-        return type(self).__name__
-
-    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
-        return self.paginator_class(queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page,
-                                    count_key=self.count_key(), **kwargs)
+    paginator_class = CachedCountPaginator
 
 
 class PublicDetailView(DetailView):

@@ -35,8 +35,7 @@ class CategoryDetailView(PublicDetailView):
         context.update(
             ancestors=ancestors,
             children=self.tree.node_for(self.object).children,
-            page_obj=paginate(self.request, selectors.therapies_in_categories(subtree),
-                              count_key=f"category-therapies:{self.object.pk}"),
+            page_obj=paginate(self.request, selectors.therapies_in_categories(subtree)),
             mechanisms=selectors.mechanisms_of_categories(self.object, subtree),
             policies=selectors.policies_for_categories(self.object, [*subtree, *(a.pk for a in ancestors)]),
         )
@@ -77,8 +76,7 @@ class MechanismDetailView(PublicDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["page_obj"] = paginate(self.request, selectors.therapy_links_of_mechanism(self.object),
-                                       count_key=f"mechanism-therapies:{self.object.pk}")
+        context["page_obj"] = paginate(self.request, selectors.therapy_links_of_mechanism(self.object))
         return context
 
 

@@ -6,7 +6,9 @@ import functools
 import json
 
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.encoding import force_str
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -200,8 +202,24 @@ def partial_iso(value, precision) -> str:
 @register.simple_tag
 def site_url(name: str) -> str:
     """`{% url %}` for the shared page frame: an error page must render even when the URLconf
-    in use lacks a route (test URLconfs, a half-configured deployment), so a miss gives ""."""
+    in use lacks a route (test URLconfs, a half-configured deployment), so a miss gives "".
+
+    The frame links to the same dozen pages on every request, so each is resolved once per
+    language, script prefix and URLconf.
+    """
+    return _frame_url(name, get_language(), get_script_prefix(), get_urlconf())
+
+
+@functools.lru_cache(maxsize=512)
+def _frame_url(name: str, language: str | None, script_prefix: str, urlconf) -> str:
+    # reverse() reads the language and the prefix from the active thread: they are in the key.
     try:
-        return reverse(name)
+        return reverse(name, urlconf=urlconf)
     except NoReverseMatch:
         return ""
+
+
+@receiver(setting_changed)
+def _forget_frame_urls(*, setting, **kwargs):
+    if setting in {"ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE"}:
+        _frame_url.cache_clear()
