@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
 from policies.models import PolicyDocument
@@ -285,7 +286,7 @@ class ApprovalStats:
     def max_per_year(self) -> int:
         return max((sum(counts.values()) for counts in self.per_year.values()), default=0)
 
-    @property
+    @cached_property
     def rows(self) -> list[tuple[int, list[int], int]]:
         """Table rows: year, count per agency (in `agencies` order), total."""
         rows = []

@@ -150,6 +150,7 @@ def approvals_chart(stats) -> SafeString:
         )
         parts.append(f'<text class="chart-axis" x="{_MARGIN_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{tick}</text>')
     label_every = max(1, len(stats.years) // 12)
+    labels = [escape(label) for _code, label in stats.agencies]  # translated once, not per bar
     for index, (year, counts, _total) in enumerate(stats.rows):
         x = _MARGIN_LEFT + index * slot + (slot - bar) / 2
         y = _MARGIN_TOP + plot_height
@@ -158,10 +159,9 @@ def approvals_chart(stats) -> SafeString:
                 continue
             height = plot_height * count / top
             y -= height
-            agency = stats.agencies[series][1]
             parts.append(
                 f'<rect class="series-{series}" x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{height:.1f}">'
-                f"<title>{escape(f'{year} {agency}: {count}')}</title></rect>"
+                f"<title>{year} {labels[series]}: {count}</title></rect>"
             )
         if index % label_every == 0:
             parts.append(
@@ -170,10 +170,24 @@ def approvals_chart(stats) -> SafeString:
             )
     parts.append("</svg>")
     legend = "".join(
-        f'<li><span class="swatch series-{i}" aria-hidden="true"></span>{escape(label)}</li>'
-        for i, (_code, label) in enumerate(stats.agencies)
+        f'<li><span class="swatch series-{i}" aria-hidden="true"></span>{label}</li>' for i, label in enumerate(labels)
     )
     return mark_safe("".join(parts) + f'<ul class="chart-legend">{legend}</ul>')  # noqa: S308 - all text escaped
+
+
+@register.simple_tag
+def approvals_table_rows(stats) -> SafeString:
+    """The rows of the chart's table: a year, a count per regulator and the total.
+
+    Some twenty years by eight regulators made the template loop a sixth of the home page's
+    rendering time; the markup is the same, one indented row per line.
+    """
+    rows = (
+        f'\n        <tr><th scope="row">{year}</th>{"".join(f"<td>{count}</td>" for count in counts)}'
+        f"<td>{total}</td></tr>\n      "
+        for year, counts, total in stats.rows
+    )
+    return mark_safe("".join(rows))  # noqa: S308 - numbers only
 
 
 @register.simple_tag(takes_context=True)
