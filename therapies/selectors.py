@@ -49,8 +49,8 @@ def _approvals_prefetch() -> Prefetch:
 
 
 def therapy_cards(queryset: QuerySet[Therapy]) -> QuerySet[Therapy]:
-    """Therapies for lists: category and approvals for the badges, in two extra queries at most."""
-    return queryset.select_related("category").prefetch_related(_approvals_prefetch())
+    """Therapies for lists, with their approvals for the badges (one extra query)."""
+    return queryset.prefetch_related(_approvals_prefetch())
 
 
 def published_therapies() -> QuerySet[Therapy]:
