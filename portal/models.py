@@ -229,12 +229,38 @@ class Reference(EditorialModel):
         return self.url
 
 
+class TermVectorField(models.TextField):
+    """A `tsvector` column on PostgreSQL (searched through a GIN index); plain text, left
+    empty, on other databases, which search through `SearchTerm` rows instead."""
+
+    def db_type(self, connection):
+        return "tsvector" if connection.vendor == "postgresql" else super().db_type(connection)
+
+
+@TermVectorField.register_lookup
+class TermVectorMatch(models.Lookup):
+    """`vector__matches="'a' & 'b'"`: the vector holds every lexeme of the tsquery literal
+    (cast, not parsed into new lexemes).
+
+    The literal goes through a one-row subquery, so the planner does not see how common its
+    terms are and always answers from the GIN index. Shown a very common term, it would
+    rather scan the table until it has enough rows, reading every row's large vector."""
+
+    lookup_name = "matches"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} @@ (SELECT ({rhs})::tsquery)", [*lhs_params, *rhs_params]
+
+
 class SearchEntry(models.Model):
     """One published item as the search page shows it, in every language.
 
     Denormalised copy kept in sync by `portal.search` (signals and `rebuild_search_index`);
-    never edited by hand. Its `SearchTerm` rows, shared by all languages, are the inverted
-    index queries go through.
+    never edited by hand. Its terms, shared by all languages, are the inverted index queries
+    go through: on PostgreSQL the two vectors below (GIN-indexed, created by migration 0005),
+    elsewhere its `SearchTerm` rows.
     """
 
     kind = models.CharField(_("type"), max_length=16)
@@ -243,6 +269,10 @@ class SearchEntry(models.Model):
     # Language code -> title / plain text shown in results (with the English fallback applied).
     titles = models.JSONField(_("titles"), default=dict)
     texts = models.JSONField(_("texts"), default=dict)
+    # PostgreSQL only: every term with its weight as its one position ('cell':12), and the
+    # title and keyword terms alone (the few entries ranked first for a very common term).
+    vector = TermVectorField(default="", editable=False)
+    title_vector = TermVectorField(default="", editable=False)
 
     class Meta:
         ordering = ["kind", "object_id"]
@@ -259,9 +289,10 @@ class SearchEntry(models.Model):
 class SearchTerm(models.Model):
     """A normalised token (English stem or Chinese character n-gram) found in an entry.
 
-    The (term, entry) index makes a lookup one index range scan per query token on SQLite
-    and PostgreSQL alike, whatever the number of entries. Each (entry, term) pair is written
-    once by construction, so no unique index is paid for on millions of rows.
+    The inverted index on SQLite, the zero-setup database of a curated-size catalogue: the
+    (term, entry) index makes a lookup one index range scan per query token. PostgreSQL keeps
+    no rows here (at 120 000 items they would be ~48 million); it uses `SearchEntry.vector`.
+    Each (entry, term) pair is written once by construction, so no unique index is paid for.
     """
 
     entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="terms")

@@ -14,20 +14,26 @@ can be rebuilt from scratch with `manage.py rebuild_search_index`.
 
 from __future__ import annotations
 
+import csv
 import html
+import io
+import json
 import logging
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 import snowballstemmer
 from django.apps import apps
 from django.conf import settings
-from django.db import DatabaseError, models, transaction
+from django.db import DatabaseError, connection, models, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Count, Sum
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.urls import reverse
 from django.utils.html import escape, strip_tags
@@ -61,10 +67,16 @@ def _stemmer():
     return snowballstemmer.stemmer("english")
 
 
+_LINE_BREAKS_AS_SPACES = str.maketrans("\n\t", "  ")
+
+
 def normalise(text: str) -> str:
     """Fold width and case (NFKC turns full-width Latin into ASCII), drop control characters."""
     text = unicodedata.normalize("NFKC", str(text or ""))
-    return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\n\t").casefold()
+    # Printable text has no category C characters: skip the per-character check (most text).
+    if not text.translate(_LINE_BREAKS_AS_SPACES).isprintable():
+        text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\n\t")
+    return text.casefold()
 
 
 @lru_cache(maxsize=100_000)
@@ -215,14 +227,199 @@ def _entry_for(source: Source, obj) -> tuple[SearchEntry, dict[str, int]]:
     return entry, weights
 
 
-def _write(pairs: list[tuple[SearchEntry, dict[str, int]]]) -> None:
-    """Insert entries and their terms in bulk (PKs come back on SQLite and PostgreSQL)."""
-    entries = SearchEntry.objects.bulk_create([entry for entry, _weights in pairs])
-    SearchTerm.objects.bulk_create(
-        (SearchTerm(entry=entry, term=term, weight=weight)
-         for entry, (_unused, weights) in zip(entries, pairs, strict=True) for term, weight in weights.items()),
-        batch_size=5000,
-    )
+# --- storage: one interface, a term table or PostgreSQL vectors -----------------------
+# A very common term ("cell", 细胞) matches most of a 120 000-item catalogue: counting and
+# ranking every match would read them all. Past this many matches of a kind its count says
+# "1000+", and on PostgreSQL the ranking covers the title hits plus this many other matches.
+RESULT_CAP = 1000
+# The search statements' time limit on PostgreSQL, for what the cap does not bound.
+STATEMENT_TIMEOUT_MS = 1000
+
+
+class TermTableIndex:
+    """One `SearchTerm` row per entry and term: the index on SQLite (development, half of CI).
+
+    Exact counts and ranking over every match, which suits the curated-size catalogue SQLite
+    holds. Same terms and weights as `VectorIndex`, so the same results."""
+
+    def write(self, pairs: list[tuple[SearchEntry, dict[str, int]]]) -> None:
+        entries = SearchEntry.objects.bulk_create([entry for entry, _weights in pairs])
+        SearchTerm.objects.bulk_create(
+            (SearchTerm(entry=entry, term=term, weight=weight)
+             for entry, (_unused, weights) in zip(entries, pairs, strict=True) for term, weight in weights.items()),
+            batch_size=5000,
+        )
+
+    @contextmanager
+    def bulk_load(self):
+        with transaction.atomic():
+            SearchTerm.objects.all().delete()
+            SearchEntry.objects.all().delete()
+            yield
+
+    @contextmanager
+    def time_limit(self):
+        yield
+
+    def counts(self, terms: list[str]) -> dict[str, int]:
+        """Matches per kind: the entries holding every term."""
+        matching = (SearchTerm.objects.filter(term__in=terms).values("entry_id")
+                    .annotate(hits=Count("id")).filter(hits=len(terms)))
+        return dict(
+            SearchEntry.objects.filter(id__in=matching.values("entry_id"))
+            .values_list("kind").annotate(n=Count("id")).order_by()
+        )
+
+    def page(self, terms: list[str], kinds: set[str], *, capped: bool, start: int, stop: int) -> list[SearchEntry]:
+        """Matching entries of `kinds` from `start` to `stop`, best first, with their `score`
+        (the sum of the terms' weights); ties in the order of indexing."""
+        return list(
+            SearchEntry.objects.filter(kind__in=kinds, terms__term__in=terms).defer("vector", "title_vector")
+            .annotate(hits=Count("terms"), score=Sum("terms__weight")).filter(hits=len(terms))
+            .order_by("-score", "id")[start:stop]
+        )
+
+
+@lru_cache(maxsize=100_000)
+def _lexeme(term: str) -> str:
+    """A term quoted for a tsvector or tsquery literal, so PostgreSQL takes it as it is."""
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _kind_term(kind: str) -> str:
+    return f"kind:{kind}"  # the tokeniser never makes a term with a colon
+
+
+def _tsquery(terms: list[str], kinds: set[str] | None = None) -> str:
+    """Every term, and one of `kinds` unless that is all of them."""
+    query = " & ".join(_lexeme(term) for term in terms)
+    if kinds and set(kinds) != set(KINDS):
+        query += " & (" + " | ".join(_lexeme(_kind_term(kind)) for kind in sorted(kinds)) + ")"
+    return query
+
+
+_FULL_VECTOR = '"portal_searchentry"."vector"'
+_TITLE_VECTOR = '"portal_searchentry"."title_vector"'
+# Read the weights from the title vector (small, kept in the row) when it holds every query
+# term, and from the large vector otherwise.
+_TITLE_OR_FULL_VECTOR = (
+    f"CASE WHEN {_TITLE_VECTOR} @@ (SELECT %s::tsquery) THEN {_TITLE_VECTOR} ELSE {_FULL_VECTOR} END")
+
+
+def _score(terms: list[str], vector_sql: str, vector_params: tuple = ()) -> RawSQL:
+    """The sum of the query terms' weights, which the vectors keep as each lexeme's one
+    position. setweight + ts_filter keep just the query's lexemes before unnest, so an entry
+    unnests a handful of rows, not its ~400 terms."""
+    # The vector SQL is one of the constants above; values are parameters.
+    sql = f"""(SELECT coalesce(sum(term.positions[1]), 0)
+        FROM unnest(ts_filter(setweight({vector_sql}, 'A', %s::text[]), '{{a}}')) AS term)"""  # noqa: S608
+    return RawSQL(sql, [*vector_params, terms], output_field=models.IntegerField())  # noqa: S611
+
+
+class VectorIndex:
+    """PostgreSQL: each entry's terms in a `tsvector` with a GIN index, no term rows.
+
+    A query term is one GIN lookup whatever the catalogue size; there is no 48-million-row
+    term table to fill or group. `vector` holds every term with its weight as its position,
+    `title_vector` the title and keyword terms; both hold the entry's kind ('kind:policy'),
+    so a type restriction is part of the same GIN lookup. Counts stop at RESULT_CAP + 1 per
+    kind. The score is the one `TermTableIndex` computes, exact over every match below the
+    cap; above it, over the entries with every query term in their title or keywords (the
+    "title hits") plus the first RESULT_CAP matches the index yields."""
+
+    def write(self, pairs: list[tuple[SearchEntry, dict[str, int]]]) -> None:
+        """COPY the entries in: an INSERT of the same rows spends most of its time escaping
+        and parsing ~10 kB of literals per entry (a full rebuild took twice as long)."""
+        rows = io.StringIO()
+        writer = csv.writer(rows, quoting=csv.QUOTE_ALL)  # quoted, so "" stays an empty string
+        for entry, weights in pairs:
+            kind = _lexeme(_kind_term(entry.kind))
+            lexemes = {term: f"{_lexeme(term)}:{weight}" for term, weight in weights.items()}
+            title_lexemes = (lexemes[term] for term, weight in weights.items() if weight >= TITLE_WEIGHT)
+            writer.writerow([
+                entry.kind, entry.object_id, entry.slug, json.dumps(entry.titles), json.dumps(entry.texts),
+                " ".join([kind, *lexemes.values()]), " ".join([kind, *title_lexemes]),
+            ])
+        rows.seek(0)
+        with connection.cursor() as cursor, connection.wrap_database_errors:
+            cursor.copy_expert(
+                "COPY portal_searchentry (kind, object_id, slug, titles, texts, vector, title_vector) "
+                "FROM STDIN WITH (FORMAT csv)", rows)
+
+    @contextmanager
+    def bulk_load(self):
+        """Empty the tables for the caller to refill, in one transaction: readers keep the
+        old index until it commits. Plain DELETEs: the ORM's would load every entry first;
+        dropping the GIN indexes to build them afresh measured no faster and locks readers out."""
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DELETE FROM portal_searchterm")
+            cursor.execute("DELETE FROM portal_searchentry")
+            yield
+        if not connection.in_atomic_block:
+            # Every old entry is now a dead row the GIN indexes still point to, next to up
+            # to 4 MB of pending index entries that each search would scan: clean up now,
+            # not at the next autovacuum, and give the planner fresh statistics.
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE portal_searchentry")
+
+    @contextmanager
+    def time_limit(self):
+        """SET LOCAL in a transaction of our own. Inside a caller's transaction (tests,
+        scripts) the caller's settings are left alone."""
+        if connection.in_atomic_block:
+            yield
+            return
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL statement_timeout = %s", [STATEMENT_TIMEOUT_MS])
+            yield
+
+    def counts(self, terms: list[str]) -> dict[str, int]:
+        """Matches per kind, up to RESULT_CAP + 1 each, so at most that many rows read per
+        kind. Each kind's tsquery comes from the outer row, so the planner always takes the
+        GIN index (see `TermVectorMatch`)."""
+        sql = """
+            SELECT kind.name, (
+                SELECT count(*) FROM (
+                    SELECT 1 FROM portal_searchentry WHERE vector @@ kind.query LIMIT %s
+                ) AS hit
+            )
+            FROM unnest(%s::text[], %s::tsquery[]) AS kind(name, query)
+        """
+        queries = [_tsquery(terms, {kind}) for kind in KINDS]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [RESULT_CAP + 1, list(KINDS), queries])
+            return {kind: n for kind, n in cursor.fetchall() if n}
+
+    def page(self, terms: list[str], kinds: set[str], *, capped: bool, start: int, stop: int) -> list[SearchEntry]:
+        tsquery = _tsquery(terms, kinds)
+        entries = SearchEntry.objects.values("id").order_by()
+        if not capped:
+            return self._ranked(entries.filter(vector__matches=tsquery), _score(terms, _FULL_VECTOR), start, stop)
+        title_hits = entries.filter(title_vector__matches=tsquery)[:RESULT_CAP]
+        # The title hits alone answer the page if its lowest score beats anything an entry
+        # missing a query term in its title can reach: only the small title vectors are read.
+        page = self._ranked(title_hits, _score(terms, _TITLE_VECTOR), start, stop)
+        best_elsewhere = TITLE_WEIGHT * (len(terms) - 1) + BODY_WEIGHT_CAP * len(terms)
+        if len(page) == stop - start and page[-1].score > best_elsewhere:
+            return page
+        candidates = title_hits.union(entries.filter(vector__matches=tsquery)[:RESULT_CAP])
+        return self._ranked(candidates, _score(terms, _TITLE_OR_FULL_VECTOR, (tsquery,)), start, stop)
+
+    @staticmethod
+    def _ranked(candidates: models.QuerySet, score: RawSQL, start: int, stop: int) -> list[SearchEntry]:
+        return list(
+            SearchEntry.objects.filter(id__in=candidates).defer("vector", "title_vector")
+            .annotate(score=score).order_by("-score", "id")[start:stop]
+        )
+
+
+def _index() -> TermTableIndex | VectorIndex:
+    return VectorIndex() if connection.vendor == "postgresql" else TermTableIndex()
+
+
+def is_timeout(error: DatabaseError) -> bool:
+    """PostgreSQL cancelled the statement at `statement_timeout` (SQLSTATE 57014)."""
+    return getattr(error.__cause__, "pgcode", None) == "57014"
 
 
 def index_object(obj) -> None:
@@ -233,7 +430,7 @@ def index_object(obj) -> None:
     with transaction.atomic():
         SearchEntry.objects.filter(kind=source.kind, object_id=obj.pk).delete()
         if obj.status == EditorialStatus.PUBLISHED:
-            _write([_entry_for(source, obj)])
+            _index().write([_entry_for(source, obj)])
 
 
 def unindex_object(obj) -> None:
@@ -242,22 +439,21 @@ def unindex_object(obj) -> None:
         SearchEntry.objects.filter(kind=source.kind, object_id=obj.pk).delete()
 
 
-def rebuild_index(batch_size: int = 500) -> int:
+def rebuild_index(batch_size: int = 1000) -> int:
     """Drop and rebuild the whole index in bulk; returns how many items were indexed."""
+    index = _index()
     count = 0
-    with transaction.atomic():
-        SearchTerm.objects.all().delete()
-        SearchEntry.objects.all().delete()
+    with index.bulk_load():
         for source in SOURCES:
             batch: list[tuple[SearchEntry, dict[str, int]]] = []
             for obj in source.model.objects.published().order_by("pk").iterator(chunk_size=batch_size):
                 batch.append(_entry_for(source, obj))
                 count += 1
                 if len(batch) >= batch_size:
-                    _write(batch)
+                    index.write(batch)
                     batch = []
             if batch:
-                _write(batch)
+                index.write(batch)
     return count
 
 
@@ -276,8 +472,12 @@ AUTO_REBUILD_LIMIT = 5000
 def rebuild_if_empty(**kwargs) -> None:
     """After migrate: a database with published content but no index (a fresh index table)
     gets one, so search never silently finds nothing. Only for a curated-size catalogue: at
-    benchmark scale (100k items, ~400 terms each) a rebuild takes many minutes, so `migrate`
-    leaves it to `manage.py rebuild_search_index` and says so."""
+    benchmark scale (120k items) a rebuild takes minutes, so `migrate` leaves it to
+    `manage.py rebuild_search_index` and says so. Nothing after a partial migrate (a
+    rollback to an older index layout): the tables are not the ones this code writes."""
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        return
     try:
         if SearchEntry.objects.exists():
             return
@@ -317,10 +517,16 @@ class SearchResult:
 class SearchPage:
     query: str
     terms: list[str]
+    # Matches of the requested types, at most RESULT_CAP; `capped` when there are more.
     total: int = 0
+    capped: bool = False
     results: list[SearchResult] = field(default_factory=list)
-    # kind -> number of matches, for every type (ignoring the `types` filter), in KINDS order.
+    # kind -> number of matches, for every type (ignoring the `types` filter), in KINDS order,
+    # each at most RESULT_CAP; the kinds with more are in `capped_facets`.
     facets: dict[str, int] = field(default_factory=dict)
+    capped_facets: set[str] = field(default_factory=set)
+    # The database gave up at STATEMENT_TIMEOUT_MS: nothing is known, not "nothing found".
+    timed_out: bool = False
 
 
 def search(
@@ -328,46 +534,43 @@ def search(
 ) -> SearchPage:
     """Published items matching every term of `query`, best first.
 
-    Queries: one for the type counts, one for the page of ids, one for the entries, and one
-    per type present on the page to load the (published) objects.
+    Queries: one for the type counts, one for the page of entries, and one per type present
+    on the page to load the (published) objects; on PostgreSQL one more sets the time limit.
+    Only the first RESULT_CAP matches can be paged through.
     """
     query = clean_query(query)
     terms = query_terms(query)
     page = SearchPage(query=query, terms=terms)
     if not terms:
         return page
-    matches = SearchTerm.objects.filter(term__in=terms)
-    grouped = (
-        matches.values("entry_id")
-        .annotate(hits=Count("id"), score=Sum("weight"))
-        .filter(hits=len(terms))
-    )
-    counts = dict(
-        SearchEntry.objects.filter(id__in=grouped.values("entry_id"))
-        .values_list("kind")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    page.facets = {kind: counts[kind] for kind in KINDS if counts.get(kind)}
+    index = _index()
     wanted = set(KINDS) if not types else set(types) & set(KINDS)
-    page.total = sum(n for kind, n in page.facets.items() if kind in wanted)
-    if not page.total or limit <= 0:
-        return page
-    if wanted != set(KINDS):
-        grouped = grouped.filter(entry__kind__in=wanted)
-    rows = list(grouped.order_by("-score", "entry_id")[max(offset, 0):max(offset, 0) + limit])
-    entries = SearchEntry.objects.in_bulk([row["entry_id"] for row in rows])
-    objects = _load_objects(entries.values())
+    start = max(offset, 0)
+    try:
+        with index.time_limit():
+            counts = index.counts(terms)
+            page.facets = {kind: min(counts[kind], RESULT_CAP) for kind in KINDS if counts.get(kind)}
+            page.capped_facets = {kind for kind in page.facets if counts[kind] > RESULT_CAP}
+            matched = sum(n for kind, n in counts.items() if kind in wanted)
+            page.total, page.capped = min(matched, RESULT_CAP), matched > RESULT_CAP
+            if start >= page.total or limit <= 0:
+                return page
+            entries = index.page(terms, wanted, capped=page.capped, start=start, stop=min(start + limit, RESULT_CAP))
+    except DatabaseError as error:
+        if not is_timeout(error):
+            raise
+        logger.warning("Search timed out after %d ms: %r", STATEMENT_TIMEOUT_MS, query)
+        return SearchPage(query=query, terms=terms, timed_out=True)
+    objects = _load_objects(entries)
     with override(language):
-        for row in rows:
-            entry = entries.get(row["entry_id"])
-            obj = entry and objects.get((entry.kind, entry.object_id))
+        for entry in entries:
+            obj = objects.get((entry.kind, entry.object_id))
             if obj is None:  # unpublished since it was indexed: never shown
                 continue
             page.results.append(SearchResult(
                 type=entry.kind, slug=entry.slug, title=_shown(entry.titles, language),
                 snippet=highlight(_shown(entry.texts, language) or _shown(entry.titles, language), query),
-                object=obj, score=row["score"],
+                object=obj, score=entry.score,
                 url=reverse(SOURCE_BY_KIND[entry.kind].url_name, kwargs={"slug": entry.slug}),
             ))
     return page

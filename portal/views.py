@@ -126,6 +126,12 @@ class SearchView(TemplateView):
         )
         return context
 
+    def render_to_response(self, context, **response_kwargs):
+        # A search the database gave up on is not an answer: a 503 is never cached.
+        if context["results"].timed_out:
+            response_kwargs["status"] = 503
+        return super().render_to_response(context, **response_kwargs)
+
 
 @require_safe
 def robots_txt(request):

@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
@@ -117,8 +118,18 @@ class SearchHitSerializer(serializers.Serializer):
     web_url = serializers.URLField()
 
 
+class SearchTookTooLong(APIException):
+    status_code = 503
+    default_detail = gettext_lazy("The search took too long; add a word to narrow it.")
+    default_code = "search_timeout"
+
+
 class SearchView(ApiViewMixin, GenericAPIView):
-    """Cross-resource search over published items, best matches first (portal.search)."""
+    """Cross-resource search over published items, best matches first (portal.search).
+
+    Counting stops at `portal.search.RESULT_CAP` (1000) matches: `count` is then 1000 and only
+    the first 1000 are listed.
+    """
 
     permission_classes = [AllowAny]
     pagination_class = Pagination
@@ -147,6 +158,8 @@ class SearchView(ApiViewMixin, GenericAPIView):
         number = positive_int(request, paginator.page_query_param) or 1
         found = search.search(query, language=request.LANGUAGE_CODE, types=types,
                               limit=page_size, offset=(number - 1) * page_size)
+        if found.timed_out:
+            raise SearchTookTooLong
         if number > 1 and (number - 1) * page_size >= found.total:
             raise NotFound(_("That page is past the last result."))
         hits = [self.hit(request, result) for result in found.results]

@@ -93,3 +93,18 @@ def test_search_index_migration_applies_over_an_existing_index(scratch_database)
     run(scratch_database, "migrate", "--noinput", "-v0")
     assert python(scratch_database, "from portal.models import SearchEntry; print(SearchEntry.objects.count())"
                   ).strip().splitlines()[-1] == "0"
+
+
+def test_search_vector_migration_reverses_over_a_filled_index(scratch_database):
+    """0005 empties the derived index in both directions; `migrate` then rebuilds it."""
+    entries = "from portal.models import SearchEntry; print(SearchEntry.objects.filter(slug='knee').count())"
+    run(scratch_database, "migrate", "--noinput", "-v0")
+    python(scratch_database, "from therapies.models import Condition; "
+                             "Condition.objects.create(name_en='Knee osteoarthritis', slug='knee', status='published')")
+    assert python(scratch_database, entries).strip().splitlines()[-1] == "1"
+    run(scratch_database, "migrate", "portal", "0004", "--noinput", "-v0")
+    assert python(scratch_database, entries).strip().splitlines()[-1] == "0"
+    run(scratch_database, "migrate", "--noinput", "-v0")
+    assert python(scratch_database, entries).strip().splitlines()[-1] == "1"
+    assert python(scratch_database, "from portal.search import search; print(search('knee', language='en').total)"
+                  ).strip().splitlines()[-1] == "1"

@@ -1,6 +1,7 @@
 """Site search: English inflections, Chinese words without spaces, ranking, snippets, junk."""
 
 import pytest
+from django.db import OperationalError
 
 from portal import search
 from portal.models import SearchEntry
@@ -127,3 +128,85 @@ def test_migrate_rebuilds_an_empty_index_for_a_curated_size_catalogue(world):
     SearchEntry.objects.all().delete()
     search.rebuild_if_empty()
     assert SearchEntry.objects.filter(slug="cartistem").exists()
+
+
+# --- very common terms: capped counts and ranking ------------------------------------
+@pytest.fixture
+def organoid_items(db, monkeypatch):
+    """Five policies and two conditions mention organoids, with a cap of three matches."""
+    monkeypatch.setattr(search, "RESULT_CAP", 3)
+    for n in range(5):
+        PolicyDocumentFactory(title_en=f"Notice {n}", summary_en="Rules for organoid banks.")
+    ConditionFactory(name_en="Organoid graft failure")
+    ConditionFactory(name_en="Other", description_en="Organoids again.")
+
+
+def test_more_matches_than_the_cap_are_counted_as_capped(organoid_items):
+    page = search.search("organoid", language="en")
+    assert (page.total, page.capped) == (3, True)
+    assert page.facets == {"condition": 2, "policy": 3}
+    assert page.capped_facets == {"policy"}
+
+
+def test_fewer_matches_than_the_cap_are_counted_exactly(organoid_items):
+    page = search.search("organoid", language="en", types={"condition"})
+    assert (page.total, page.capped) == (2, False)
+
+
+def test_paging_stops_at_the_cap_and_title_hits_come_first(organoid_items):
+    pages = [search.search("organoid", language="en", limit=1, offset=n).results for n in range(4)]
+    assert [len(results) for results in pages] == [1, 1, 1, 0]
+    assert pages[0][0].slug == "organoid-graft-failure"
+    assert len({results[0].slug for results in pages[:3]}) == 3
+
+
+def test_search_page_says_that_results_are_capped(client, organoid_items):
+    html = client.get("/en/search/?q=organoid").content.decode()
+    assert "3+ results for “organoid”" in html
+    assert "Policy documents (3+)" in html and "Conditions (2)" in html
+
+
+def test_timed_out_search_says_so_and_is_not_cached(client, db, monkeypatch):
+    monkeypatch.setattr(search, "search", lambda query, **kwargs: search.SearchPage(
+        query=query, terms=[query], timed_out=True))
+    response = client.get("/en/search/?q=cell")
+    assert response.status_code == 503
+    assert "took too long" in response.content.decode()
+
+
+def test_timed_out_search_is_a_503_in_the_api(client, db, monkeypatch):
+    monkeypatch.setattr(search, "search", lambda query, **kwargs: search.SearchPage(
+        query=query, terms=[query], timed_out=True))
+    response = client.get("/api/v1/search/", {"q": "cell"})
+    assert response.status_code == 503
+    assert response.json()["detail"]
+
+
+@pytest.fixture
+def failing_index(db, monkeypatch):
+    """The index in use, whose counts query fails with the error a test gives it."""
+    index = search._index()
+    monkeypatch.setattr(search, "_index", lambda: index)
+
+    def fail_with(error):
+        def counts(terms):
+            raise error
+        monkeypatch.setattr(index, "counts", counts)
+    return fail_with
+
+
+class QueryCanceled(Exception):
+    pgcode = "57014"  # what psycopg2 raises at statement_timeout
+
+
+def test_a_statement_timeout_gives_a_timed_out_page(failing_index):
+    error = OperationalError("canceling statement due to statement timeout")
+    error.__cause__ = QueryCanceled()
+    failing_index(error)
+    assert search.search("cell", language="en").timed_out
+
+
+def test_other_database_errors_are_not_taken_for_a_timeout(failing_index):
+    failing_index(OperationalError("server closed the connection unexpectedly"))
+    with pytest.raises(OperationalError):
+        search.search("cell", language="en")
