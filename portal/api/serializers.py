@@ -26,6 +26,8 @@ def absolute(context: dict, path: str) -> str:
     request = context.get("request")
     if request is None:
         return path
+    if path.startswith(("http://", "https://")):  # a reference's page is its source
+        return path
     if "base_url" not in context:
         context["base_url"] = request.build_absolute_uri("/")[:-1]
     return context["base_url"] + path

@@ -313,3 +313,16 @@ def test_staff_see_draft_relations_of_a_policy(editor_api):
     policy.categories.add(draft)
     body = editor_api.get(f"/api/v1/policies/{policy.slug}/").json()
     assert [item["slug"] for item in body["categories"]] == [draft.slug]
+
+
+@pytest.mark.parametrize(("doi", "pmid", "expected"), [
+    ("10.1186/s13287-025-04343-0", "", "https://doi.org/10.1186/s13287-025-04343-0"),
+    ("", "12345678", "https://pubmed.ncbi.nlm.nih.gov/12345678/"),
+    ("", "", "https://example.org/source/report"),
+])
+def test_reference_web_url_is_its_source(api, doi, pmid, expected):
+    """A reference has no page of its own on the site: its `web_url` is where it can be read."""
+    reference = f.ReferenceFactory(doi=doi, pmid=pmid, url="https://example.org/source/report")
+    for body in (api.get(f"/api/v1/references/{reference.slug}/").json(),
+                 api.get("/api/v1/references/").json()["results"][0]):
+        assert body["web_url"] == body["link"] == expected
