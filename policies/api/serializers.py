@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from policies.models import Authority, KeyProvision, PolicyDocument
-from portal.api.fields import LinkedSlugField
+from portal.api.fields import LinkedSlugField, request_user
 from portal.api.serializers import CompactSerializer, EditorialSerializer, ReferenceCompactSerializer
 from portal.dates import iso_partial_date, parse_partial_date
 from therapies.api.serializers import CategoryCompactSerializer, TherapyCompactSerializer
@@ -92,7 +92,7 @@ class AuthoritySerializer(AuthorityListSerializer):
 
 class PolicyListSerializer(EditorialSerializer):
     authorities = LinkedSlugField(AuthorityCompactSerializer, many=True)
-    jurisdictions = serializers.ListField(child=serializers.CharField(), read_only=True)
+    jurisdictions = serializers.SerializerMethodField()
     issued_on = PartialDateField("issued_on")
     issued_on_precision = serializers.CharField(read_only=True)
     effective_on = PartialDateField("effective_on")
@@ -106,6 +106,13 @@ class PolicyListSerializer(EditorialSerializer):
             "issued_on", "issued_on_precision", "effective_on", "effective_on_precision", "authorities",
             "jurisdictions", *COMMON,
         )
+
+    @extend_schema_field({"type": "array", "items": {"type": "string"}, "readOnly": True})
+    def get_jurisdictions(self, policy) -> list[str]:
+        """Where the visible issuing authorities sit, each once, sorted."""
+        user = request_user(self.context)
+        return sorted({authority.jurisdiction for authority in policy.authorities.all()
+                       if authority.is_visible_to(user)})
 
 
 class PolicySerializer(PolicyListSerializer):

@@ -25,6 +25,17 @@ class VisibleManyRelatedField(ManyRelatedField):
         return [self.child_relation.to_representation(value) for value in iterable if value.is_visible_to(user)]
 
 
+class VisibleLinksSerializer(serializers.ListSerializer):
+    """Link rows (a therapy's mechanisms with their roles), minus those whose target the
+    reader may not see; the child serializer names the target in `Meta.link_target`."""
+
+    def to_representation(self, data):
+        user = request_user(self.context)
+        target = self.child.Meta.link_target
+        links = data.all() if hasattr(data, "all") else data
+        return [self.child.to_representation(link) for link in links if getattr(link, target).is_visible_to(user)]
+
+
 class LinkedSlugField(serializers.RelatedField):
     """Reads as the related object's compact form; written as its slug.
 

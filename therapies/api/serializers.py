@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from portal.api.fields import LinkedSlugField
+from portal.api.fields import LinkedSlugField, VisibleLinksSerializer
 from portal.api.serializers import CompactSerializer, EditorialSerializer, ReferenceCompactSerializer
 from portal.dates import iso_partial_date
 from therapies.models import (
@@ -155,6 +155,8 @@ class TherapyMechanismSerializer(serializers.ModelSerializer):
     class Meta:
         model = TherapyMechanism
         fields = ("mechanism", "role")
+        list_serializer_class = VisibleLinksSerializer
+        link_target = "mechanism"
 
 
 class TherapyListSerializer(EditorialSerializer):
@@ -221,6 +223,8 @@ class MechanismMoleculeSerializer(serializers.ModelSerializer):
     class Meta:
         model = MechanismMolecule
         fields = ("molecule", "role")
+        list_serializer_class = VisibleLinksSerializer
+        link_target = "molecule"
 
 
 class MechanismListSerializer(EditorialSerializer):
