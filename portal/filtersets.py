@@ -7,11 +7,14 @@ request, whose user decides whether related drafts may be matched.
 
 from __future__ import annotations
 
-from functools import reduce
+import copy
+from functools import lru_cache, reduce
 from operator import or_
 
 import django_filters as filters
 from django.db.models import Q
+from django.http import QueryDict
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import EditorialStatus
@@ -62,6 +65,28 @@ class EditorialFilterSet(filters.FilterSet):
 
     search_fields: tuple[str, ...] = ()
 
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        # django-filter deep-copies every filter for each request, then builds a new form
+        # class from them; together that costs more than the list's own query. Each filter
+        # here is copied shallowly (it only needs its own `model` and `parent`), and the
+        # form class is built once per FilterSet and language (`get_form_class`).
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {name: copy.copy(filter_) for name, filter_ in self.base_filters.items()}
+        for filter_ in self.filters.values():
+            filter_.model = queryset.model
+            filter_.parent = self
+            if filter_.method is not None:
+                filter_.method = filter_.method  # binds a `method=` filter to this copy
+
+    def get_form_class(self):
+        return _form_class(type(self), get_language())
+
     status = filters.ChoiceFilter(
         choices=EditorialStatus.choices,
         help_text=_("Editorial status. The public only ever sees `published`."),
@@ -73,6 +98,18 @@ class EditorialFilterSet(filters.FilterSet):
         for word in value.split():
             queryset = queryset.filter(reduce(or_, (Q(**{f"{name}__icontains": word}) for name in self.search_fields)))
         return queryset
+
+
+@lru_cache(maxsize=64)
+def _form_class(filterset_class, language: str | None):
+    """The form django-filter would build for `filterset_class`, built once: its fields come
+    from the class's filters, whose labels are in the active language."""
+    fields = {}
+    for name, base_filter in filterset_class.base_filters.items():
+        filter_ = copy.copy(base_filter)  # its label is worked out from the model, then kept
+        filter_.model = filterset_class._meta.model
+        fields[name] = filter_.field
+    return type(f"{filterset_class.__name__}Form", (filterset_class._meta.form,), fields)
 
 
 def ordering_filter(*fields: str) -> filters.OrderingFilter:
