@@ -10,6 +10,7 @@ and each link after that is a string join. A slug that is not a plain slug goes 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from django.core.signals import setting_changed
@@ -31,10 +32,22 @@ def _around_slug(url_name: str, language: str | None, script_prefix: str) -> tup
 
 def slug_path(url_name: str, slug: str) -> str:
     """`reverse(url_name, kwargs={"slug": slug})` in the active language, memoised by shape."""
-    if not _PLAIN_SLUG.fullmatch(slug or ""):
-        return reverse(url_name, kwargs={"slug": slug})
-    before, after = _around_slug(url_name, get_language(), get_script_prefix())
-    return f"{before}{slug}{after}"
+    return slug_path_builder()(url_name, slug)
+
+
+def slug_path_builder() -> Callable[[str, str], str]:
+    """`slug_path` for the many links of one response: the active language and script
+    prefix are read once, not per link (each read is a context-local lookup)."""
+    language, script_prefix = get_language(), get_script_prefix()
+
+    def build(url_name: str, slug: str) -> str:
+        if not _PLAIN_SLUG.fullmatch(slug or ""):
+            with override(language):
+                return reverse(url_name, kwargs={"slug": slug})
+        before, after = _around_slug(url_name, language, script_prefix)
+        return f"{before}{slug}{after}"
+
+    return build
 
 
 @receiver(setting_changed)
