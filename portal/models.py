@@ -178,9 +178,14 @@ class EditorialModel(models.Model):
             return False
         return user.has_perm(f"{cls._meta.app_label}.view_{cls._meta.model_name}")
 
+    @classmethod
+    def status_visible_to(cls, status: str, user) -> bool:
+        """The rule of `visible_to()` for one item of this model with `status`."""
+        return status == EditorialStatus.PUBLISHED or cls.user_sees_drafts(user)
+
     def is_visible_to(self, user) -> bool:
         """The per-object twin of `visible_to()`, for related objects already in memory."""
-        return self.is_published or self.user_sees_drafts(user)
+        return self.status_visible_to(self.status, user)
 
 
 @reversion.register()
@@ -221,12 +226,16 @@ class Reference(EditorialModel):
 
     @property
     def link(self) -> str:
-        """The most durable address for the source: DOI, then PubMed, then the URL."""
-        if self.doi:
-            return f"https://doi.org/{self.doi}"
-        if self.pmid:
-            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
-        return self.url
+        return self.link_for(self.doi, self.pmid, self.url)
+
+    @staticmethod
+    def link_for(doi: str, pmid: str, url: str) -> str:
+        """The most durable address for a source: DOI, then PubMed, then the URL."""
+        if doi:
+            return f"https://doi.org/{doi}"
+        if pmid:
+            return f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
+        return url
 
 
 class TermVectorField(models.TextField):

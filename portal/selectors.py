@@ -1,7 +1,8 @@
-"""Read-side helpers shared by the public pages of both apps.
+"""Read-side helpers shared by the public pages of both apps and the API.
 
 `load_links` fetches the short lists of related items a detail page shows as links
-(a therapy's conditions, targets, policies...) in one query instead of one per relation;
+(a therapy's conditions, targets, policies...) in one query instead of one per relation,
+through `union_rows`, which the API's readers use too;
 `last_content_change` is the About page's date, remembered per content generation.
 """
 
@@ -40,43 +41,49 @@ class Links:
         wanted = {*LINK_FIELDS, *(append_translated(model, self.fields) if translated else self.fields)}
         return [f.attname for f in model._meta.concrete_fields if f.attname in wanted]
 
-    def ordering(self) -> list:
-        query = self.queryset.query
-        return list(query.order_by or (self.queryset.model._meta.ordering if query.default_ordering else ()))
-
 
 def load_links(obj, relations: Sequence[Links]) -> None:
-    """Set each relation's items on `obj` as a list, all fetched in one UNION ALL query.
+    """Set each relation's items on `obj` as a list, all fetched in one query (`union_rows`).
 
-    Each part numbers its rows in its own queryset's order (ROW_NUMBER), so every list comes
-    back sorted exactly as a query of its own would sort it. Fields that were not loaded
-    are deferred, as with `only()`.
+    Fields that were not loaded are deferred, as with `only()`.
     """
     columns = [relation.columns() for relation in relations]
-    width = max(len(cols) for cols in columns)
-    parts = []
-    for index, (relation, cols) in enumerate(zip(relations, columns, strict=True)):
+    found = union_rows([(relation.queryset, cols) for relation, cols in zip(relations, columns, strict=True)])
+    for relation, cols, rows in zip(relations, columns, found, strict=True):
+        model, db = relation.queryset.model, relation.queryset.db
+        setattr(obj, relation.attr, [model.from_db(db, cols, values) for values in rows])
+
+
+def union_rows(parts: Sequence[tuple[QuerySet, Sequence[str]]]) -> list[list[tuple]]:
+    """The `columns` of every row of each queryset, all in one UNION ALL query.
+
+    Each part numbers its rows in its own queryset's order (ROW_NUMBER), so every list comes
+    back sorted exactly as a query of its own would sort it.
+    """
+    width = max(len(columns) for _queryset, columns in parts)
+    selects = []
+    for index, (queryset, columns) in enumerate(parts):
         # Underscored names cannot clash with a model field (TherapyCategory has `position`).
-        values = {f"_c{i}": F(col) for i, col in enumerate(cols)}
-        values |= {f"_c{i}": Value(None, output_field=CharField()) for i in range(len(cols), width)}
-        ordering = relation.ordering()
-        queryset = relation.queryset.order_by()
+        values = {f"_c{i}": F(column) for i, column in enumerate(columns)}
+        values |= {f"_c{i}": Value(None, output_field=CharField()) for i in range(len(columns), width)}
+        query = queryset.query
+        ordering = list(query.order_by or (queryset.model._meta.ordering if query.default_ordering else ()))
+        queryset = queryset.order_by()
         if hasattr(queryset, "rewrite"):
             # modeltranslation would reorder the selected columns and redirect `name` to one
-            # language; the union needs its columns exactly as listed.
+            # language; the union needs its columns exactly as listed. (Its ordering was
+            # already made language-aware when the queryset was created.)
             queryset = queryset.rewrite(False)
-        parts.append(
+        selects.append(
             queryset.annotate(
                 _relation=Value(index), _position=Window(RowNumber(), order_by=ordering or None), **values,
             ).values_list("_relation", "_position", *values)
         )
-    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    found: list[list] = [[] for _ in relations]
+    rows = selects[0].union(*selects[1:], all=True) if len(selects) > 1 else selects[0]
+    found: list[list[tuple]] = [[] for _ in parts]
     for index, _position, *values in rows.order_by("_relation", "_position"):
-        relation, cols = relations[index], columns[index]
-        found[index].append(relation.queryset.model.from_db(relation.queryset.db, cols, values[: len(cols)]))
-    for relation, items in zip(relations, found, strict=True):
-        setattr(obj, relation.attr, items)
+        found[index].append(tuple(values[: len(parts[index][1])]))
+    return found
 
 
 def last_content_change():
@@ -87,23 +94,3 @@ def last_content_change():
         return max(filter(None, stamps), default=None) or ""
 
     return cached_for_generation("last-content-change", compute) or None
-
-
-
-def prefetch_together(obj, relations: dict[str, tuple[QuerySet, tuple[str, ...]]]) -> None:
-    """Load several relations of `obj` in one query, as if by `prefetch_related`.
-
-    `relations` maps a relation name (`"categories"`) to the queryset of its items (usually
-    `obj.categories.visible_to(user)`) and the text fields to load. The items land where
-    `prefetch_related` puts them, so `obj.categories.all()` answers from memory and
-    serializers read them unchanged.
-    """
-    links = [Links(f"_together_{name}", queryset, fields) for name, (queryset, fields) in relations.items()]
-    load_links(obj, links)
-    cache = obj.__dict__.setdefault("_prefetched_objects_cache", {})
-    for name, link in zip(relations, links, strict=True):
-        # The same two attributes Django's own prefetch sets on the relation's queryset.
-        queryset = getattr(obj, name).all()
-        queryset._result_cache = obj.__dict__.pop(link.attr)
-        queryset._prefetch_done = True
-        cache[name] = queryset

@@ -1,1 +1,1 @@
-"""JSON API of the policies app: serializers, querysets, viewsets and routes."""
+"""JSON API of the policies app: serializers, readers, viewsets and routes."""

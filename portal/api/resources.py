@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
+from portal.api.reads import ReferenceReader
 from portal.api.serializers import ReferenceCompactSerializer, ReferenceSerializer
 from portal.api.viewsets import EditorialViewSet
 from portal.filtersets import ReferenceFilterSet
-from portal.models import Reference
 
 
 class ReferenceViewSet(EditorialViewSet):
     filterset_class = ReferenceFilterSet
+    reader_class = ReferenceReader
     serializer_class = ReferenceSerializer
     list_serializer_class = ReferenceSerializer
     brief_serializer_class = ReferenceCompactSerializer
-
-    @staticmethod
-    def list_queryset(user):
-        # 1 query: references have no relations to load.
-        return Reference.objects.visible_to(user)
-
-    detail_queryset = list_queryset
 
 
 def resources():

@@ -1,8 +1,8 @@
 """What every API view shares: strict query parameters, language, conditional GET, caching.
 
-Resource viewsets stay declarative: a FilterSet, two serializers and two named querysets
-(`list_queryset(user)`, `detail_queryset(user)`) that already do the prefetching and the
-visibility rule.
+Resource viewsets stay declarative: a FilterSet, a reader (how the resource reads, from
+rows) and the serializers (writes and the schema); every queryset starts from
+`visible_to(user)`.
 """
 
 from __future__ import annotations
@@ -92,6 +92,17 @@ class ApiViewMixin:
         return get_conditional_response(request, etag=response["ETag"], response=response)
 
 
+class FilterBackend(DjangoFilterBackend):
+    """django-filter, skipped when the request names none of the FilterSet's parameters:
+    an empty filter form leaves the queryset as it is, after costing more than the page."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None or request.query_params.keys().isdisjoint(filterset_class.base_filters):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+
 @extend_schema_view(
     list=extend_schema(parameters=[LANG_PARAMETER, BRIEF_PARAMETER]),
     retrieve=extend_schema(parameters=[LANG_PARAMETER]),
@@ -102,8 +113,10 @@ class ApiViewMixin:
 class EditorialViewSet(ApiViewMixin, HistoryMixin, viewsets.ModelViewSet):
     """A curated resource looked up by slug.
 
-    Subclasses set `filterset_class`, `serializer_class` (detail and writes),
-    `list_serializer_class`, `brief_serializer_class`, and the querysets.
+    Subclasses set `filterset_class`, `reader_class` (how lists and details read, from
+    rows: portal/api/reads.py), and the serializers that validate writes and describe the
+    responses in the schema: `serializer_class` (detail and writes), `list_serializer_class`
+    and `brief_serializer_class`.
     """
 
     schema = EditorialAutoSchema()
@@ -112,34 +125,24 @@ class EditorialViewSet(ApiViewMixin, HistoryMixin, viewsets.ModelViewSet):
     # No DELETE: a published item leaves the public by being archived, which the history
     # and the change feed record; a deletion would vanish without a trace.
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     permission_classes = [permissions.DjangoModelPermissionsOrAnonReadOnly]
+    reader_class = None
     list_serializer_class = None
     brief_serializer_class = None
 
-    # --- querysets: the viewset only chooses; the named querysets do the work -----------
-    def list_queryset(self, user):
-        raise NotImplementedError
-
-    def detail_queryset(self, user):
-        raise NotImplementedError
-
-    # Optional: `detail_relations(obj, user)` loads what a detail shows beyond its queryset.
-    detail_relations = None
-
-    def get_object(self):
-        obj = super().get_object()
-        if self.detail_relations is not None:
-            self.detail_relations(obj, self.request.user)
-        return obj
-
     def get_queryset(self):
-        user = self.request.user
-        if self.action == "list":
-            if self.brief:
-                return self.filterset_class.Meta.model.objects.visible_to(user)
-            return self.list_queryset(user)
-        return self.detail_queryset(user)
+        return self.filterset_class.Meta.model.objects.visible_to(self.request.user)
+
+    # --- reads --------------------------------------------------------------------------
+    def list(self, request, *args, **kwargs):
+        reader = self.reader_class(request)
+        queryset = self.filter_queryset(self.get_queryset())
+        rows = self.paginate_queryset(reader.brief_rows(queryset) if self.brief else reader.list_rows(queryset))
+        return self.get_paginated_response(reader.brief_items(rows) if self.brief else reader.items(rows))
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(self.reader_class(request).retrieve(self.get_queryset(), kwargs[self.lookup_field]))
 
     # --- parameters -------------------------------------------------------------------
     def allowed_query_params(self) -> set[str]:
@@ -166,10 +169,8 @@ class EditorialViewSet(ApiViewMixin, HistoryMixin, viewsets.ModelViewSet):
 
     # --- writes answer with the object as a reader would fetch it ---------------------
     def detail_response(self, instance, status_code):
-        fresh = self.detail_queryset(self.request.user).get(pk=instance.pk)
-        if self.detail_relations is not None:
-            self.detail_relations(fresh, self.request.user)
-        return Response(self.get_serializer(fresh).data, status=status_code)
+        detail = self.reader_class(self.request).retrieve(self.get_queryset(), instance.slug)
+        return Response(detail, status=status_code)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -25,6 +25,10 @@ class Resource:
     label: str
     add_related: Callable[[object, int], None]
     # Upper bounds on queries for an anonymous list page and detail, whatever the row counts.
+    # A list: the count (first time in a content generation) and the page, plus the issuers
+    # of the page for policies. A detail: the object with its foreign keys; every relation
+    # shown as compact objects in one UNION ALL; a therapy's approvals and a policy's key
+    # provisions in one more each.
     list_queries: int
     detail_queries: int
     filters: dict[str, Callable] = field(default_factory=dict)
@@ -134,7 +138,7 @@ def _policy_with_authority(match, other):
 
 RESOURCES = [
     Resource(
-        "therapies", f.TherapyFactory, "name", _therapy_related, list_queries=2, detail_queries=6,
+        "therapies", f.TherapyFactory, "name", _therapy_related, list_queries=2, detail_queries=3,
         filters={
             "category": _therapy_category,
             "kind": _set(kind="modality"),
@@ -152,7 +156,7 @@ RESOURCES = [
         ordering=("name", "stage", "updated_at"),
     ),
     Resource(
-        "categories", f.TherapyCategoryFactory, "name", _category_related, list_queries=2, detail_queries=4,
+        "categories", f.TherapyCategoryFactory, "name", _category_related, list_queries=2, detail_queries=2,
         filters={
             "parent": lambda match, other: _set(parent=f.TherapyCategoryFactory())(match, other).slug,
             "search": _set(name_en="Mesenchymal stem cells"),
@@ -160,7 +164,7 @@ RESOURCES = [
         ordering=("position", "name", "updated_at"),
     ),
     Resource(
-        "conditions", f.ConditionFactory, "name", _condition_related, list_queries=2, detail_queries=3,
+        "conditions", f.ConditionFactory, "name", _condition_related, list_queries=2, detail_queries=2,
         filters={
             "therapy": lambda match, other: (therapy := f.TherapyFactory()).conditions.add(match) or therapy.slug,
             "search": _set(name_en="Osteoarthritis"),
@@ -168,7 +172,7 @@ RESOURCES = [
         ordering=("name", "icd10", "updated_at"),
     ),
     Resource(
-        "mechanisms", f.MechanismFactory, "name", _mechanism_related, list_queries=2, detail_queries=4,
+        "mechanisms", f.MechanismFactory, "name", _mechanism_related, list_queries=2, detail_queries=2,
         filters={
             "effect": _set(effect="adverse"),
             "therapy": lambda match, other: f.TherapyMechanismFactory(mechanism=match).therapy.slug,
@@ -178,7 +182,7 @@ RESOURCES = [
         ordering=("name", "updated_at"),
     ),
     Resource(
-        "molecules", f.MoleculeFactory, "symbol", _molecule_related, list_queries=2, detail_queries=4,
+        "molecules", f.MoleculeFactory, "symbol", _molecule_related, list_queries=2, detail_queries=2,
         filters={
             "kind": _set(kind="antigen"),
             "therapy": lambda match, other: (therapy := f.TherapyFactory()).target_molecules.add(match)
@@ -189,7 +193,7 @@ RESOURCES = [
         ordering=("symbol", "name", "updated_at"),
     ),
     Resource(
-        "policies", f.PolicyDocumentFactory, "title", _policy_related, list_queries=3, detail_queries=4,
+        "policies", f.PolicyDocumentFactory, "title", _policy_related, list_queries=3, detail_queries=3,
         filters={
             "jurisdiction": lambda match, other: _policy_with_authority(match, other).jurisdiction,
             "authority": lambda match, other: _policy_with_authority(match, other).slug,
@@ -206,7 +210,7 @@ RESOURCES = [
         ordering=("title", "issued_on", "effective_on", "updated_at"),
     ),
     Resource(
-        "authorities", f.AuthorityFactory, "name", _authority_related, list_queries=2, detail_queries=3,
+        "authorities", f.AuthorityFactory, "name", _authority_related, list_queries=2, detail_queries=2,
         filters={
             "jurisdiction": _set(jurisdiction="JP"),
             "level": _set(level="provincial"),

@@ -1,1 +1,1 @@
-"""JSON API of the therapies app: serializers, querysets, viewsets and routes."""
+"""JSON API of the therapies app: serializers, readers, viewsets and routes."""
