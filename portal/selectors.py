@@ -60,6 +60,12 @@ def union_rows(parts: Sequence[tuple[QuerySet, Sequence[str]]]) -> list[list[tup
     Each part numbers its rows in its own queryset's order (ROW_NUMBER), so every list comes
     back sorted exactly as a query of its own would sort it.
     """
+    return split_union_rows(union_queryset(parts), [len(columns) for _queryset, columns in parts])
+
+
+def union_queryset(parts: Sequence[tuple[QuerySet, Sequence[str]]]) -> QuerySet:
+    """The UNION ALL behind `union_rows`: rows of (part index, position, columns padded
+    with NULLs to the widest part), in part and position order."""
     width = max(len(columns) for _queryset, columns in parts)
     selects = []
     for index, (queryset, columns) in enumerate(parts):
@@ -80,9 +86,14 @@ def union_rows(parts: Sequence[tuple[QuerySet, Sequence[str]]]) -> list[list[tup
             ).values_list("_relation", "_position", *values)
         )
     rows = selects[0].union(*selects[1:], all=True) if len(selects) > 1 else selects[0]
-    found: list[list[tuple]] = [[] for _ in parts]
-    for index, _position, *values in rows.order_by("_relation", "_position"):
-        found[index].append(tuple(values[: len(parts[index][1])]))
+    return rows.order_by("_relation", "_position")
+
+
+def split_union_rows(rows, widths: Sequence[int]) -> list[list[tuple]]:
+    """Rows of `union_queryset` back into one list of column tuples per part."""
+    found: list[list[tuple]] = [[] for _ in widths]
+    for index, _position, *values in rows:
+        found[index].append(tuple(values[: widths[index]]))
     return found
 
 

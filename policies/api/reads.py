@@ -1,8 +1,8 @@
 """How authorities and policy documents read in the API (see portal/api/reads.py).
 
 A page of policies takes two queries: the documents, then the visible issuers of the
-whole page. A detail takes one for the document and the one it supersedes, and one per
-relation.
+whole page. A detail takes one for the object (a document with the one it supersedes),
+one for all its relations, and one for a document's key provisions.
 """
 
 from __future__ import annotations
@@ -19,12 +19,14 @@ AUTHORITY = Compact.of(s.AuthorityCompactSerializer)
 POLICY = Compact.of(s.PolicyCompactSerializer)
 # Besides its compact form, a document reads its issuers' jurisdictions.
 ISSUER_EXTRA = ("jurisdiction",)
+PROVISION_COLUMNS = ["position", *text_columns(KeyProvision, "heading"), *text_columns(KeyProvision, "text")]
 
 
 class AuthorityReader(Reader):
     model, basename, compact = Authority, "authority", AUTHORITY
     list_fields = ("name", "abbreviation", "jurisdiction", "level", "website", *COMMON_FIELDS)
     detail_fields = (*list_fields, "description")
+    relations = {"documents": POLICY.columns(), "references": REFERENCE.columns()}
 
     def head(self, row):
         return {
@@ -40,12 +42,11 @@ class AuthorityReader(Reader):
     def item(self, row):
         return {**self.head(row), **self.common(row)}
 
-    def detail(self, row):
-        pk, description = row["id"], self.text(row, "description")
-        linked = self.rows_together(
-            documents=(self.visible(PolicyDocument).filter(authorities=pk), POLICY.columns()),
-            references=self.cited(pk),
-        )
+    def relation_querysets(self, pk):
+        return {"documents": self.visible(PolicyDocument).filter(authorities=pk), "references": self.cited(pk)}
+
+    def detail(self, row, linked):
+        description = self.text(row, "description")
         return {
             **self.head(row),
             "description": description,
@@ -64,6 +65,13 @@ class PolicyReader(Reader):
     )
     detail_fields = (*list_fields, "summary", "body", "source_url")
     detail_foreign_keys = {"supersedes": POLICY}
+    relations = {
+        "issuers": [*AUTHORITY.columns(), *ISSUER_EXTRA],
+        "superseded_by": POLICY.columns(),
+        "categories": CATEGORY.columns(),
+        "therapies": THERAPY.columns(),
+        "references": REFERENCE.columns(),
+    }
 
     def load_list_relations(self, rows):
         issuers = self.issuers([row["id"] for row in rows])
@@ -96,18 +104,20 @@ class PolicyReader(Reader):
     def item(self, row):
         return {**self.head(row), **self.common(row)}
 
-    def detail(self, row):
-        pk, body = row["id"], self.text(row, "body")
-        linked = self.rows_together(
-            issuers=(self.visible(Authority).filter(documents=pk), [*AUTHORITY.columns(), *ISSUER_EXTRA]),
-            superseded_by=(self.visible(PolicyDocument).filter(supersedes=pk), POLICY.columns()),
-            categories=(self.visible(TherapyCategory).filter(policies=pk), CATEGORY.columns()),
-            therapies=(self.visible(Therapy).filter(policies=pk), THERAPY.columns()),
-            references=self.cited(pk),
-        )
+    def relation_querysets(self, pk):
+        return {
+            "issuers": self.visible(Authority).filter(documents=pk),
+            "superseded_by": self.visible(PolicyDocument).filter(supersedes=pk),
+            "categories": self.visible(TherapyCategory).filter(policies=pk),
+            "therapies": self.visible(Therapy).filter(policies=pk),
+            "references": self.cited(pk),
+        }
+
+    def detail(self, row, linked):
+        body = self.text(row, "body")
         row["issuers"] = [(self.compact_of(AUTHORITY, issuer), issuer) for issuer in linked["issuers"]]
-        provisions = KeyProvision.objects.filter(policy=pk).values(
-            "position", *text_columns(KeyProvision, "heading"), *text_columns(KeyProvision, "text"))
+        provisions = self.fetch("provisions", lambda pk: KeyProvision.objects.filter(policy=pk),
+                                PROVISION_COLUMNS, pk=row["id"])
         return {
             **self.head(row),
             "summary": self.text(row, "summary"),

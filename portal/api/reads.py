@@ -8,13 +8,14 @@ tests/api/test_reads.py checks, for every resource, both languages and both kind
 reader, that a serializer and its reader give the same JSON.
 
 A `Reader` serves one request. Subclasses list the columns a list item and a detail need
-and turn one row into one dict; relations are loaded for a whole page at once, each from
-a `visible_to(user)` queryset, so drafts stay out exactly as in the serializers.
+and turn one row into one dict; relations are loaded for a whole page or detail at once,
+each from a `visible_to(user)` queryset, so drafts stay out exactly as in the serializers.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -28,7 +29,8 @@ from modeltranslation.translator import NotRegistered, translator
 from portal.api.serializers import ReferenceCompactSerializer
 from portal.links import slug_path_builder
 from portal.models import Reference
-from portal.selectors import union_rows
+from portal.prepared import prepared_rows
+from portal.selectors import split_union_rows, union_queryset
 
 # Language code -> the suffix of its modeltranslation columns (zh-hans -> name_zh_hans).
 LANGUAGE_SUFFIXES = {code: code.replace("-", "_") for code, _name in settings.LANGUAGES}
@@ -47,6 +49,15 @@ def text_columns(model, field: str, prefix: str = "") -> list[str]:
     if field in translated_fields(model):
         return [f"{prefix}{field}_{suffix}" for suffix in LANGUAGE_SUFFIXES.values()]
     return [f"{prefix}{field}"]
+
+
+def plain(queryset: QuerySet) -> QuerySet:
+    """`queryset` with modeltranslation's rewriting off, for reading named columns.
+
+    It would select them in an arbitrary order and rebuild each row in Python; the columns
+    asked for here are already per language (`name_en`), and the ordering and filters
+    applied so far were made language-aware when they were added."""
+    return queryset.rewrite(False) if hasattr(queryset, "rewrite") else queryset
 
 
 def iso_datetime(value, zone=None) -> str | None:
@@ -90,7 +101,12 @@ class Reader:
     `list_fields` and `detail_fields` name the model fields a row needs (a translated field
     loads both languages); `foreign_keys` (lists and details) and `detail_foreign_keys`
     map each foreign key shown as a compact object to its compact form, loaded in the same
-    row through a join.
+    row through a join. `relations` names the lists a detail shows with the (text) columns
+    each needs; `relation_querysets(pk)` gives their querysets, all read in one UNION ALL.
+
+    For readers who see only published content (everyone but staff), the statements of a
+    detail are the same whoever asks, so they are compiled once per process and language
+    (portal.prepared); for staff they are built afresh.
     """
 
     model: type
@@ -100,6 +116,7 @@ class Reader:
     detail_fields: tuple[str, ...] = ()
     foreign_keys: dict[str, Compact] = {}
     detail_foreign_keys: dict[str, Compact] = {}
+    relations: dict[str, list[str]] = {}
 
     def __init__(self, request):
         self.user = request.user
@@ -107,14 +124,16 @@ class Reader:
         self.base_url = request.build_absolute_uri("/")[:-1]
         self.path = slug_path_builder()
         self.zone = timezone.get_current_timezone()
+        # What `visible_to()` shows this reader depends on nothing but the status.
+        self.sees_published_only = not (self.user.is_active and self.user.is_staff)
 
     # --- what the viewset calls -----------------------------------------------------------
     def list_rows(self, queryset: QuerySet) -> QuerySet:
         """The filtered, ordered queryset as rows with the list columns (for the paginator)."""
-        return queryset.values(*self.columns(self.list_fields, self.foreign_keys))
+        return plain(queryset).values(*self.columns(self.list_fields, self.foreign_keys))
 
     def brief_rows(self, queryset: QuerySet) -> QuerySet:
-        return queryset.values(*self.compact.columns())
+        return plain(queryset).values(*self.compact.columns())
 
     def items(self, rows) -> list[dict]:
         rows = list(rows)
@@ -125,18 +144,23 @@ class Reader:
         return [self.compact_of(self.compact, row) for row in rows]
 
     def retrieve(self, queryset: QuerySet, slug: str) -> dict:
-        foreign_keys = {**self.foreign_keys, **self.detail_foreign_keys}
-        row = queryset.filter(slug=slug).values(*self.columns(self.detail_fields, foreign_keys)).first()
-        if row is None:
+        """The detail of the object with `slug` in `queryset` (its `visible_to(user)`)."""
+        columns = self.columns(self.detail_fields, {**self.foreign_keys, **self.detail_foreign_keys})
+        found = self.fetch("detail", lambda slug: queryset.filter(slug=slug), columns, slug=slug)
+        if not found:
             raise Http404
-        return self.detail(row)
+        row = found[0]
+        return self.detail(row, self.fetch_relations(row["id"]) if self.relations else {})
 
     # --- what subclasses write ------------------------------------------------------------
     def item(self, row: dict) -> dict:
         raise NotImplementedError
 
-    def detail(self, row: dict) -> dict:
+    def detail(self, row: dict, linked: dict[str, list[dict]]) -> dict:
         raise NotImplementedError
+
+    def relation_querysets(self, pk: int) -> dict[str, QuerySet]:
+        return {}
 
     def load_list_relations(self, rows: list[dict]) -> None:
         """Attach what a page of list items shows besides its own row; nothing by default."""
@@ -185,32 +209,41 @@ class Reader:
     def compacts(self, rows, compact: Compact) -> list[dict]:
         """Compact forms of the objects in `rows` (dicts, or a queryset to read them from)."""
         if isinstance(rows, QuerySet):
-            rows = rows.values(*compact.columns())
+            rows = plain(rows).values(*compact.columns())
         return [self.compact_of(compact, row) for row in rows]
 
     def compacts_by(self, queryset: QuerySet, compact: Compact, owner: str,
                     extra: tuple[str, ...] = ()) -> dict[int, list[tuple[dict, dict]]]:
         """(compact form, row) of every object in `queryset`, grouped by the `owner` column."""
         grouped = defaultdict(list)
-        for row in queryset.values(owner, *compact.columns(), *extra):
+        for row in plain(queryset).values(owner, *compact.columns(), *extra):
             grouped[row[owner]].append((self.compact_of(compact, row), row))
         return grouped
 
-    @staticmethod
-    def rows_together(**parts: tuple[QuerySet, list[str]]) -> dict[str, list[dict]]:
-        """The rows (`columns`, text only) of several querysets in one query, each in its own
-        order (portal.selectors.union_rows): a detail's relations in one round trip."""
-        found = union_rows(list(parts.values()))
-        return {name: [dict(zip(columns, row, strict=True)) for row in rows]
-                for (name, (_queryset, columns)), rows in zip(parts.items(), found, strict=True)}
+    def fetch(self, name: str, build: Callable[..., QuerySet], columns: list[str], **values) -> list[dict]:
+        """Rows (dicts of `columns`) of the queryset `build(**values)`; prepared once per
+        process for readers who see published content only."""
+        key = (type(self).__name__, name, self.suffix) if self.sees_published_only else None
+        rows = prepared_rows(key, lambda **given: plain(build(**given)).values_list(*columns), **values)
+        return [dict(zip(columns, row, strict=True)) for row in rows]
 
-    def cited(self, pk: int) -> tuple[QuerySet, list[str]]:
-        """The visible references object `pk` cites, with their compact columns, for
-        `rows_together`. (The relation has no reverse name: it is read through its table.)"""
+    def fetch_relations(self, pk: int) -> dict[str, list[dict]]:
+        """The rows of every relation in `relations`, in one UNION ALL (union_queryset)."""
+        def build(pk):
+            querysets = self.relation_querysets(pk)
+            return union_queryset([(querysets[name], columns) for name, columns in self.relations.items()])
+
+        key = (type(self).__name__, "relations", self.suffix) if self.sees_published_only else None
+        parts = split_union_rows(prepared_rows(key, build, pk=pk), [len(c) for c in self.relations.values()])
+        return {name: [dict(zip(columns, row, strict=True)) for row in rows]
+                for (name, columns), rows in zip(self.relations.items(), parts, strict=True)}
+
+    def cited(self, pk: int) -> QuerySet:
+        """The visible references object `pk` cites (the relation has no reverse name, so it
+        is read through its table); a relation with `REFERENCE.columns()`."""
         field = self.model._meta.get_field("references")
         links = field.remote_field.through.objects.filter(**{field.m2m_field_name(): pk})
-        queryset = self.visible(Reference).filter(pk__in=links.values(field.m2m_reverse_field_name()))
-        return queryset, REFERENCE.columns()
+        return self.visible(Reference).filter(pk__in=links.values(field.m2m_reverse_field_name()))
 
     def common(self, row: dict) -> dict:
         """The fields every resource ends with (`EditorialSerializer.common_fields`)."""
@@ -248,7 +281,8 @@ class ReferenceReader(Reader):
             **self.common(row),
         }
 
-    detail = item
+    def detail(self, row, linked):
+        return self.item(row)
 
     def web_url(self, row):
         return Reference.link_for(row["doi"], row["pmid"], row["url"]) or None

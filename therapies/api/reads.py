@@ -1,8 +1,8 @@
 """How categories, therapies, conditions, mechanisms and molecules read in the API.
 
 Each reader gives the JSON of the serializer with the same name (see portal/api/reads.py)
-from rows: one query for a page of list items, and for a detail one for the object with
-its foreign keys plus one per relation, each from a `visible_to(user)` queryset.
+from rows: one query for a page of list items; for a detail one for the object with its
+foreign keys, one for all its relations, and one for a therapy's approvals.
 """
 
 from __future__ import annotations
@@ -29,12 +29,19 @@ CONDITION = Compact.of(s.ConditionCompactSerializer)
 MECHANISM = Compact.of(s.MechanismCompactSerializer)
 MOLECULE = Compact.of(s.MoleculeCompactSerializer)
 
+APPROVAL_COLUMNS = [
+    "agency", "decided_on", "decided_on_precision", "approval_type", "status",
+    *text_columns(Approval, "indication_text"), "withdrawn_on", "withdrawn_on_precision",
+    *CONDITION.columns("indication__"), *REFERENCE.columns("reference__"),
+]
+
 
 class CategoryReader(Reader):
     model, basename, compact = TherapyCategory, "category", CATEGORY
     list_fields = ("name", "position", "mesh_id", *COMMON_FIELDS)
     detail_fields = (*list_fields, "description")
     foreign_keys = {"parent": CATEGORY}
+    relations = {"children": CATEGORY.columns(), "therapies": THERAPY.columns(), "references": REFERENCE.columns()}
 
     def head(self, row):
         return {
@@ -49,13 +56,15 @@ class CategoryReader(Reader):
     def item(self, row):
         return {**self.head(row), **self.common(row)}
 
-    def detail(self, row):
-        pk, description = row["id"], self.text(row, "description")
-        linked = self.rows_together(
-            children=(self.visible(TherapyCategory).filter(parent=pk), CATEGORY.columns()),
-            therapies=(self.visible(Therapy).filter(category=pk), THERAPY.columns()),
-            references=self.cited(pk),
-        )
+    def relation_querysets(self, pk):
+        return {
+            "children": self.visible(TherapyCategory).filter(parent=pk),
+            "therapies": self.visible(Therapy).filter(category=pk),
+            "references": self.cited(pk),
+        }
+
+    def detail(self, row, linked):
+        description = self.text(row, "description")
         return {
             **self.head(row),
             "description": description,
@@ -72,6 +81,12 @@ class TherapyReader(Reader):
     list_fields = ("name", "kind", "stage", "cell_source", "generic_name", "developer", *COMMON_FIELDS)
     detail_fields = (*list_fields, "cell_type", "summary", "body", "last_reviewed_on")
     foreign_keys = {"category": CATEGORY, "modality": THERAPY}
+    relations = {
+        "mechanisms": [*MECHANISM.columns("mechanism__"), *text_columns(TherapyMechanism, "role")],
+        "conditions": CONDITION.columns(),
+        "target_molecules": MOLECULE.columns(),
+        "references": REFERENCE.columns(),
+    }
 
     def item(self, row):
         return {
@@ -88,15 +103,16 @@ class TherapyReader(Reader):
             **self.common(row),
         }
 
-    def detail(self, row):
-        pk, body = row["id"], self.text(row, "body")
-        mechanism_links = TherapyMechanism.objects.filter(therapy=pk, mechanism__in=self.visible(Mechanism))
-        linked = self.rows_together(
-            mechanisms=(mechanism_links, [*MECHANISM.columns("mechanism__"), *text_columns(TherapyMechanism, "role")]),
-            conditions=(self.visible(Condition).filter(therapies=pk), CONDITION.columns()),
-            target_molecules=(self.visible(Molecule).filter(targeted_by=pk), MOLECULE.columns()),
-            references=self.cited(pk),
-        )
+    def relation_querysets(self, pk):
+        return {
+            "mechanisms": TherapyMechanism.objects.filter(therapy=pk, mechanism__in=self.visible(Mechanism)),
+            "conditions": self.visible(Condition).filter(therapies=pk),
+            "target_molecules": self.visible(Molecule).filter(targeted_by=pk),
+            "references": self.cited(pk),
+        }
+
+    def detail(self, row, linked):
+        body = self.text(row, "body")
         return {
             "slug": row["slug"],
             "url": self.api_url("therapy", row["slug"]),
@@ -112,7 +128,7 @@ class TherapyReader(Reader):
             "summary": self.text(row, "summary"),
             "body": body,
             "body_html": render_markdown(body),
-            "approvals": self.approvals(pk),
+            "approvals": self.approvals(row["id"]),
             "mechanisms": [
                 {"mechanism": self.compact_of(MECHANISM, link, "mechanism__"), "role": self.text(link, "role")}
                 for link in linked["mechanisms"]
@@ -125,11 +141,7 @@ class TherapyReader(Reader):
         }
 
     def approvals(self, pk: int) -> list[dict]:
-        rows = Approval.objects.filter(therapy=pk).values(
-            "agency", "decided_on", "decided_on_precision", "approval_type", "status",
-            *text_columns(Approval, "indication_text"), "withdrawn_on", "withdrawn_on_precision",
-            *CONDITION.columns("indication__"), *REFERENCE.columns("reference__"),
-        )
+        rows = self.fetch("approvals", lambda pk: Approval.objects.filter(therapy=pk), APPROVAL_COLUMNS, pk=pk)
         return [{
             "agency": row["agency"],
             "jurisdiction": AGENCY_JURISDICTION[row["agency"]],
@@ -149,6 +161,7 @@ class ConditionReader(Reader):
     model, basename, compact = Condition, "condition", CONDITION
     list_fields = ("name", "icd10", "icd10_cm", "mesh_id", *COMMON_FIELDS)
     detail_fields = (*list_fields, "description")
+    relations = {"therapies": THERAPY.columns(), "references": REFERENCE.columns()}
 
     def head(self, row):
         return {
@@ -163,12 +176,11 @@ class ConditionReader(Reader):
     def item(self, row):
         return {**self.head(row), **self.common(row)}
 
-    def detail(self, row):
-        pk, description = row["id"], self.text(row, "description")
-        linked = self.rows_together(
-            therapies=(self.visible(Therapy).filter(conditions=pk), THERAPY.columns()),
-            references=self.cited(pk),
-        )
+    def relation_querysets(self, pk):
+        return {"therapies": self.visible(Therapy).filter(conditions=pk), "references": self.cited(pk)}
+
+    def detail(self, row, linked):
+        description = self.text(row, "description")
         return {
             **self.head(row),
             "description": description,
@@ -183,6 +195,11 @@ class MechanismReader(Reader):
     model, basename, compact = Mechanism, "mechanism", MECHANISM
     list_fields = ("name", "effect", "mesh_id", *COMMON_FIELDS)
     detail_fields = (*list_fields, "summary", "body")
+    relations = {
+        "molecules": [*MOLECULE.columns("molecule__"), *text_columns(MechanismMolecule, "role")],
+        "therapies": THERAPY.columns(),
+        "references": REFERENCE.columns(),
+    }
 
     def head(self, row):
         return {
@@ -196,14 +213,15 @@ class MechanismReader(Reader):
     def item(self, row):
         return {**self.head(row), **self.common(row)}
 
-    def detail(self, row):
-        pk, body = row["id"], self.text(row, "body")
-        molecule_links = MechanismMolecule.objects.filter(mechanism=pk, molecule__in=self.visible(Molecule))
-        linked = self.rows_together(
-            molecules=(molecule_links, [*MOLECULE.columns("molecule__"), *text_columns(MechanismMolecule, "role")]),
-            therapies=(self.visible(Therapy).filter(mechanisms=pk), THERAPY.columns()),
-            references=self.cited(pk),
-        )
+    def relation_querysets(self, pk):
+        return {
+            "molecules": MechanismMolecule.objects.filter(mechanism=pk, molecule__in=self.visible(Molecule)),
+            "therapies": self.visible(Therapy).filter(mechanisms=pk),
+            "references": self.cited(pk),
+        }
+
+    def detail(self, row, linked):
+        body = self.text(row, "body")
         return {
             **self.head(row),
             "summary": self.text(row, "summary"),
@@ -223,6 +241,7 @@ class MoleculeReader(Reader):
     model, basename, compact = Molecule, "molecule", MOLECULE
     list_fields = ("symbol", "name", "kind", "aliases", "uniprot", "hgnc_id", "ncbi_gene_id", *COMMON_FIELDS)
     detail_fields = (*list_fields, "description")
+    relations = {"mechanisms": MECHANISM.columns(), "therapies": THERAPY.columns(), "references": REFERENCE.columns()}
 
     def head(self, row):
         return {
@@ -240,13 +259,15 @@ class MoleculeReader(Reader):
     def item(self, row):
         return {**self.head(row), **self.common(row)}
 
-    def detail(self, row):
-        pk, description = row["id"], self.text(row, "description")
-        linked = self.rows_together(
-            mechanisms=(self.visible(Mechanism).filter(molecules=pk), MECHANISM.columns()),
-            therapies=(self.visible(Therapy).filter(target_molecules=pk), THERAPY.columns()),
-            references=self.cited(pk),
-        )
+    def relation_querysets(self, pk):
+        return {
+            "mechanisms": self.visible(Mechanism).filter(molecules=pk),
+            "therapies": self.visible(Therapy).filter(target_molecules=pk),
+            "references": self.cited(pk),
+        }
+
+    def detail(self, row, linked):
+        description = self.text(row, "description")
         return {
             **self.head(row),
             "description": description,

@@ -1,0 +1,115 @@
+"""Statements the ORM builds and compiles once per process, then runs with new values.
+
+A detail's relations (four querysets in one UNION ALL) cost ~5 ms of CPU to build and
+compile and 0.2 ms to run. The shape of such a statement never changes, only the object
+it is about, so `prepared_rows` has the ORM write it once, with a placeholder value
+standing for each parameter, and afterwards only swaps the values in. The ORM still writes
+every statement (so it stays right on SQLite and PostgreSQL), and rows get the same
+converters Django applies.
+
+Only statements that do not depend on who is asking may be shared: callers key them by
+everything the queryset depends on besides the values (the language, the readers'
+visibility), and pass no key for anything else. A queryset with modeltranslation's
+rewriting on (which rebuilds rows in Python) is run as usual, never prepared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from itertools import count
+
+from django.core.signals import setting_changed
+from django.db import connections
+from django.db.models import QuerySet
+from django.dispatch import receiver
+
+# Values no real parameter takes: a negative id, a string with NUL characters.
+_INT_PLACEHOLDERS = count(-(2**62), -1)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    alias: str
+    sql: str
+    params: tuple
+    slots: tuple[tuple[int, str], ...]  # (position in params, name of the value)
+    width: int  # selected columns (a statement may select more, for its ordering)
+    # position -> (converters, expression), as SQLCompiler.get_converters gives them.
+    converters: dict
+
+    def run(self, values: dict) -> list[tuple]:
+        params = list(self.params)
+        for position, name in self.slots:
+            params[position] = values[name]
+        connection = connections[self.alias]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        if not self.converters:
+            return [row[: self.width] for row in rows]
+        return [self._convert(list(row[: self.width]), connection) for row in rows]
+
+    def _convert(self, row: list, connection) -> tuple:
+        # SQLCompiler.apply_converters, with this thread's connection.
+        for position, (converters, expression) in self.converters.items():
+            value = row[position]
+            for converter in converters:
+                value = converter(value, expression, connection)
+            row[position] = value
+        return tuple(row)
+
+
+_prepared: dict[Hashable, Prepared] = {}
+
+
+def _placeholder(value):
+    if isinstance(value, int) and not isinstance(value, bool):
+        return next(_INT_PLACEHOLDERS)
+    if isinstance(value, str):
+        return f"\x00placeholder-{-next(_INT_PLACEHOLDERS)}\x00"
+    raise TypeError(f"Only int and str values can be prepared, not {type(value).__name__}.")
+
+
+def _prepare(queryset: QuerySet, placeholders: dict) -> Prepared | None:
+    if getattr(queryset, "_rewrite", False):
+        return None  # modeltranslation rebuilds each row in Python (fallbacks, column order)
+    query = queryset.query
+    selected = list(query.selected or [*query.extra_select, *query.values_select, *query.annotation_select])
+    if queryset._fields and selected[: len(queryset._fields)] != list(queryset._fields):
+        return None  # the statement selects its columns in another order than asked
+    compiler = query.get_compiler(queryset.db)
+    sql, params = compiler.as_sql()
+    slots = tuple((position, name) for position, param in enumerate(params)
+                  for name, placeholder in placeholders.items() if param == placeholder)
+    if {name for _position, name in slots} != set(placeholders):
+        return None  # a value went into the statement transformed: it cannot be swapped
+    converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
+    return Prepared(queryset.db, sql, tuple(params), slots, compiler.col_count, converters)
+
+
+def prepared_rows(key: Hashable | None, build: Callable[..., QuerySet], **values) -> list[tuple]:
+    """The rows (tuples) of `build(**values)`, a values_list() queryset.
+
+    With a `key`, the statement is built once with placeholders and reused for every call
+    with the same key (the project has one database). A key of None builds and runs it as
+    usual.
+    """
+    if key is None:
+        return [tuple(row) for row in build(**values)]
+    queryset_key = (key, tuple(values))
+    prepared = _prepared.get(queryset_key)
+    if prepared is None:
+        placeholders = {name: _placeholder(value) for name, value in values.items()}
+        prepared = _prepare(build(**placeholders), placeholders)
+        if prepared is None:
+            return [tuple(row) for row in build(**values)]
+        _prepared[queryset_key] = prepared
+    return prepared.run(values)
+
+
+@receiver(setting_changed)
+def _forget_on_setting_change(*, setting, **kwargs):
+    # Tests switch databases, languages and URLconfs; statements made under old ones go.
+    if setting in {"DATABASES", "LANGUAGES", "LANGUAGE_CODE", "INSTALLED_APPS"}:
+        _prepared.clear()
