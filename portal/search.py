@@ -44,11 +44,15 @@ from django.utils.translation import override
 from portal.choices import EditorialStatus
 from portal.markdown import render_markdown
 from portal.models import SearchEntry, SearchTerm
+from portal.selectors import union_rows
 
 # Han ideographs (CJK unified, extension A, compatibility): no spaces between words.
 _CJK_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(rf"([{_CJK_RANGES}]+)|([^\W_{_CJK_RANGES}]+)")
 _CJK_RUN = re.compile(rf"[{_CJK_RANGES}]+")
+_WORD = re.compile(rf"[^\W_{_CJK_RANGES}]+")
+# Snippets scan this far past their window, so a word the window cuts is still marked.
+MAX_WORD_LENGTH = 64
 # Words so common that requiring them would only lose results ("what is CAR-T").
 _STOPWORDS = frozenset(
     "a an and are as at be by for from how in is it of on or the to what which who with".split()
@@ -581,30 +585,65 @@ def _shown(by_language: dict[str, str], language: str) -> str:
 
 
 def _load_objects(entries: Iterable[SearchEntry]) -> dict[tuple[str, int], models.Model]:
+    """The entries' objects that are still published (slug and status loaded), in one query."""
     ids_by_kind: dict[str, list[int]] = {}
     for entry in entries:
         ids_by_kind.setdefault(entry.kind, []).append(entry.object_id)
+    if not ids_by_kind:
+        return {}
+    columns = ["id", "slug", "status"]
+    models_by_kind = {kind: SOURCE_BY_KIND[kind].model for kind in ids_by_kind}
+    found = union_rows([(models_by_kind[kind].objects.published().filter(pk__in=ids), columns)
+                        for kind, ids in ids_by_kind.items()])
     loaded = {}
-    for kind, ids in ids_by_kind.items():
-        for obj in SOURCE_BY_KIND[kind].model.objects.published().filter(pk__in=ids):
+    for kind, rows in zip(ids_by_kind, found, strict=True):
+        for values in rows:
+            obj = models_by_kind[kind].from_db(connection.alias, columns, values)
             loaded[(kind, obj.pk)] = obj
     return loaded
 
 
 # --- snippets --------------------------------------------------------------------------
-def _match_spans(text: str, query: str) -> list[tuple[int, int]]:
-    """Character spans of `text` that match the query: same stems, or the Chinese text itself."""
+def _query_needles(query: str) -> tuple[set[str], list[str]]:
+    """What a snippet marks: the query's English stems, and its Chinese runs (or, where a
+    run does not occur as a whole, its bigrams)."""
     stems = {t for t in query_terms(query) if not _CJK_RUN.fullmatch(t)}
-    spans = []
-    for match in re.finditer(rf"[^\W_{_CJK_RANGES}]+", text):
-        term = _word_term(normalise(match.group()))
+    runs = _CJK_RUN.findall(normalise(query))
+    return stems, runs
+
+
+def _word_spans(text: str, stems: set[str], start: int, end: int):
+    for match in _WORD.finditer(text, start, end):
+        word = match.group()
+        # NFKC leaves ASCII alone, so an ASCII word (most of them) only needs lowering.
+        term = _word_term(word.lower() if word.isascii() else normalise(word))
         if term and term in stems:
-            spans.append(match.span())
-    for run in _CJK_RUN.findall(normalise(query)):
-        needles = [run] if run in text else _cjk_terms(run, with_unigrams=False)
-        for needle in needles:
-            spans.extend(m.span() for m in re.finditer(re.escape(needle), text))
+            yield match.span()
+
+
+def _cjk_needles(text: str, runs: list[str]) -> list[str]:
+    return [needle for run in runs for needle in ([run] if run in text else _cjk_terms(run, with_unigrams=False))]
+
+
+def _match_spans(text: str, query: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Character spans of `text[start:end]` that match the query: same stems, or the Chinese text itself."""
+    end = len(text) if end is None else end
+    stems, runs = _query_needles(query)
+    spans = list(_word_spans(text, stems, start, end))
+    for needle in _cjk_needles(text, runs):
+        spans.extend(m.span() for m in re.compile(re.escape(needle)).finditer(text, start, end))
     return _merge(spans)
+
+
+def _first_match(text: str, query: str) -> int | None:
+    """Where the first match in `text` starts, reading no further than it."""
+    stems, runs = _query_needles(query)
+    first = next(_word_spans(text, stems, 0, len(text)), (None,))[0]
+    for needle in _cjk_needles(text, runs):
+        found = text.find(needle, 0, first if first is not None else len(text))
+        if found != -1:
+            first = found
+    return first
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -620,12 +659,14 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def highlight(text: str, query: str, length: int = SNIPPET_LENGTH) -> SafeString:
     """A window of `text` around the first match, escaped, with matches in <mark>."""
     text = " ".join(str(text or "").split())
-    spans = _match_spans(text, query)
-    start = max(0, spans[0][0] - length // 4) if spans else 0
+    first = _first_match(text, query)
+    start = max(0, first - length // 4) if first else 0
     if start:
-        space = text.find(" ", start, spans[0][0])
+        space = text.find(" ", start, first)
         start = space + 1 if space != -1 else start
     end = min(len(text), start + length)
+    # Only the window is scanned; a little past its end, so a word cut by it still counts.
+    spans = _match_spans(text, query, start, min(len(text), end + MAX_WORD_LENGTH))
     parts = ["…" if start else ""]
     cursor = start
     for span_start, span_end in spans:
