@@ -92,12 +92,15 @@ def policy_detail_queryset() -> QuerySet[PolicyDocument]:
     )
 
 
+POLICY_LINKS = [
+    Links("published_categories", TherapyCategory, "policies", ("name",)),
+    Links("published_therapies", Therapy, "policies", ("name",)),
+]
+
+
 def load_policy_links(policy: PolicyDocument) -> PolicyDocument:
     """The categories and therapies a document applies to, in one query."""
-    load_links(policy, [
-        Links("published_categories", TherapyCategory.objects.published().filter(policies=policy), ("name",)),
-        Links("published_therapies", Therapy.objects.published().filter(policies=policy), ("name",)),
-    ])
+    load_links(policy, POLICY_LINKS, name="policy")
     return policy
 
 

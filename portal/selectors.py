@@ -11,12 +11,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import CharField, F, Max, QuerySet, Value, Window
 from django.db.models.functions import RowNumber
+from django.utils.translation import get_language
 from modeltranslation.manager import append_translated, get_translatable_fields_for_model
 
 from policies.models import PolicyDocument
 from portal.page_cache import cached_for_generation
+from portal.prepared import prepared_rows
 from therapies.models import Therapy
 
 # Every item is published (the querysets come from `published()`), so the instances need
@@ -26,32 +29,42 @@ LINK_FIELDS = ("id", "slug", "status")
 
 @dataclass(frozen=True)
 class Links:
-    """One relation shown as links: the items of `queryset` (published, in display order)
-    become the list `attr` on the page's object, with only `fields` (text columns; a
-    translated field brings every language) loaded besides id, slug and status."""
+    """One relation shown as links: the published `model` items whose `lookup` is the page's
+    object (in display order) become the list `attr` on the object, with only `fields` (text
+    columns; a translated field brings every language) loaded besides id, slug and status."""
 
     attr: str
-    queryset: QuerySet
+    model: type
+    lookup: str
     fields: tuple[str, ...]
+
+    def queryset(self, pk: int) -> QuerySet:
+        return self.model.objects.published().filter(**{self.lookup: pk})
 
     def columns(self) -> list[str]:
         """Concrete columns to load, in the model's field order (as `Model.from_db` wants)."""
-        model = self.queryset.model
-        translated = get_translatable_fields_for_model(model)
-        wanted = {*LINK_FIELDS, *(append_translated(model, self.fields) if translated else self.fields)}
-        return [f.attname for f in model._meta.concrete_fields if f.attname in wanted]
+        translated = get_translatable_fields_for_model(self.model)
+        wanted = {*LINK_FIELDS, *(append_translated(self.model, self.fields) if translated else self.fields)}
+        return [f.attname for f in self.model._meta.concrete_fields if f.attname in wanted]
 
 
-def load_links(obj, relations: Sequence[Links]) -> None:
+def load_links(obj, relations: Sequence[Links], *, name: str | None = None) -> None:
     """Set each relation's items on `obj` as a list, all fetched in one query (`union_rows`).
 
-    Fields that were not loaded are deferred, as with `only()`.
+    Links are published items whoever asks, so with a `name` for the set of relations the
+    statement is built once per process and language (portal.prepared) and each page only
+    swaps its object in. Fields that were not loaded are deferred, as with `only()`.
     """
     columns = [relation.columns() for relation in relations]
-    found = union_rows([(relation.queryset, cols) for relation, cols in zip(relations, columns, strict=True)])
+
+    def build(pk):
+        parts = zip((relation.queryset(pk) for relation in relations), columns, strict=True)
+        return union_queryset(list(parts))
+
+    key = ("links", name, get_language()) if name else None
+    found = split_union_rows(prepared_rows(key, build, pk=obj.pk), [len(cols) for cols in columns])
     for relation, cols, rows in zip(relations, columns, found, strict=True):
-        model, db = relation.queryset.model, relation.queryset.db
-        setattr(obj, relation.attr, [model.from_db(db, cols, values) for values in rows])
+        setattr(obj, relation.attr, [relation.model.from_db(connection.alias, cols, values) for values in rows])
 
 
 def union_rows(parts: Sequence[tuple[QuerySet, Sequence[str]]]) -> list[list[tuple]]:

@@ -81,14 +81,17 @@ def therapy_detail_queryset() -> QuerySet[Therapy]:
     )
 
 
+THERAPY_LINKS = [
+    Links("published_conditions", Condition, "therapies", ("name",)),
+    Links("published_targets", Molecule, "targeted_by", ("symbol",)),
+    Links("published_policies", PolicyDocument, "therapies", ("title",)),
+    Links("published_products", Therapy, "modality", ("name",)),
+]
+
+
 def load_therapy_links(therapy: Therapy) -> Therapy:
     """Conditions, target antigens, related policies and products of a modality, in one query."""
-    load_links(therapy, [
-        Links("published_conditions", Condition.objects.published().filter(therapies=therapy), ("name",)),
-        Links("published_targets", Molecule.objects.published().filter(targeted_by=therapy), ("symbol",)),
-        Links("published_policies", PolicyDocument.objects.published().filter(therapies=therapy), ("title",)),
-        Links("published_products", Therapy.objects.published().filter(modality=therapy), ("name",)),
-    ])
+    load_links(therapy, THERAPY_LINKS, name="therapy")
     return therapy
 
 

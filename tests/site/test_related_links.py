@@ -40,10 +40,10 @@ def therapy():
 
 def relations(therapy):
     return [
-        Links("linked_conditions", Condition.objects.published().filter(therapies=therapy), ("name",)),
-        Links("linked_targets", Molecule.objects.published().filter(targeted_by=therapy), ("symbol",)),
-        Links("linked_policies", PolicyDocument.objects.published().filter(therapies=therapy), ("title",)),
-        Links("linked_products", Therapy.objects.published().filter(modality=therapy), ("name",)),
+        Links("linked_conditions", Condition, "therapies", ("name",)),
+        Links("linked_targets", Molecule, "targeted_by", ("symbol",)),
+        Links("linked_policies", PolicyDocument, "therapies", ("title",)),
+        Links("linked_products", Therapy, "modality", ("name",)),
     ]
 
 
@@ -53,7 +53,7 @@ def test_each_list_is_what_its_own_query_returns(therapy, language, django_asser
         with django_assert_num_queries(1):
             load_links(therapy, relations(therapy))
         for relation in relations(therapy):
-            assert getattr(therapy, relation.attr) == list(relation.queryset), relation.attr
+            assert getattr(therapy, relation.attr) == list(relation.queryset(therapy.pk)), relation.attr
 
 
 def test_lists_hold_no_drafts_and_keep_their_order(therapy):
@@ -90,3 +90,14 @@ def test_a_single_relation_needs_no_union(therapy, django_assert_num_queries):
     with django_assert_num_queries(1):
         load_links(therapy, relations(therapy)[:1])
     assert [c.name for c in therapy.linked_conditions] == ["Alpha disease", "Beta disease"]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_named_links_are_prepared_once_and_right_for_every_object(therapy, language):
+    other = TherapyFactory(kind="modality")
+    other.conditions.add(ConditionFactory(name_en="Gamma disease"))
+    with translation.override(language):
+        for obj in (therapy, other, therapy):
+            load_links(obj, relations(obj), name="test-links")
+            for relation in relations(obj):
+                assert getattr(obj, relation.attr) == list(relation.queryset(obj.pk)), relation.attr
