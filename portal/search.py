@@ -15,6 +15,7 @@ can be rebuilt from scratch with `manage.py rebuild_search_index`.
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
 import io
 import json
@@ -44,6 +45,7 @@ from django.utils.translation import override
 from portal.choices import EditorialStatus
 from portal.markdown import render_markdown
 from portal.models import SearchEntry, SearchTerm
+from portal.page_cache import cached_for_generation
 from portal.selectors import union_rows
 
 # Han ideographs (CJK unified, extension A, compatibility): no spaces between words.
@@ -421,6 +423,14 @@ def _index() -> TermTableIndex | VectorIndex:
     return VectorIndex() if connection.vendor == "postgresql" else TermTableIndex()
 
 
+def _counts(index: TermTableIndex | VectorIndex, terms: list[str]) -> dict[str, int]:
+    """Matches per kind, counted once per content generation and query: a very common term
+    costs the database more to count (every match of the term is read) than to rank a page,
+    and popular queries repeat. Like list totals, the count can never be stale."""
+    key = hashlib.blake2b("\n".join([str(RESULT_CAP), *sorted(terms)]).encode(), digest_size=16).hexdigest()
+    return cached_for_generation(f"search-counts:{key}", lambda: index.counts(terms))
+
+
 def is_timeout(error: DatabaseError) -> bool:
     """PostgreSQL cancelled the statement at `statement_timeout` (SQLSTATE 57014)."""
     return getattr(error.__cause__, "pgcode", None) == "57014"
@@ -552,7 +562,7 @@ def search(
     start = max(offset, 0)
     try:
         with index.time_limit():
-            counts = index.counts(terms)
+            counts = _counts(index, terms)
             page.facets = {kind: min(counts[kind], RESULT_CAP) for kind in KINDS if counts.get(kind)}
             page.capped_facets = {kind for kind in page.facets if counts[kind] > RESULT_CAP}
             matched = sum(n for kind, n in counts.items() if kind in wanted)

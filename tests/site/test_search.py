@@ -210,3 +210,18 @@ def test_other_database_errors_are_not_taken_for_a_timeout(failing_index):
     failing_index(OperationalError("server closed the connection unexpectedly"))
     with pytest.raises(OperationalError):
         search.search("cell", language="en")
+
+
+def test_counts_are_computed_once_per_query_and_content_generation(db, monkeypatch):
+    ConditionFactory(name_en="Organoid graft failure")
+    index = search._index()
+    monkeypatch.setattr(search, "_index", lambda: index)
+    counted = []
+    count = index.counts
+    monkeypatch.setattr(index, "counts", lambda terms: counted.append(terms) or count(terms))
+    search.search("organoid", language="en")
+    search.search("Organoids", language="zh-hans")
+    assert len(counted) == 1
+    ConditionFactory(name_en="Organoid bank")  # any change starts a new generation
+    assert search.search("organoid", language="en").total == 2
+    assert len(counted) == 2
