@@ -92,6 +92,11 @@ class PolicyDocument(EditorialModel):
         verbose_name_plural = _("policy documents")
         indexes = [
             models.Index(fields=["issued_on"], name="policy_issued_on"),
+            # The API's other `ordering` keys, each with the id after it (StableOrderingFilter).
+            models.Index(fields=["title_en", "id"], name="policy_title_order"),
+            models.Index(fields=["title_zh_hans", "id"], name="policy_title_order_zh"),
+            models.Index(fields=["effective_on", "id"], name="policy_effective_order"),
+            models.Index(fields=["updated_at", "id"], name="policy_updated_order"),
             # Meta.ordering is served by "policy_list_order", created on PostgreSQL only by
             # migration 0003 (SQLite cannot index NULLS LAST, and needs no index at its scale).
         ]

@@ -235,8 +235,14 @@ class Therapy(EditorialModel):
 
     class Meta(EditorialModel.Meta):
         ordering = ["name", "id"]
-        # The lists' order (modeltranslation sorts by the English name): no sort of the table.
-        indexes = [models.Index(fields=["name_en", "id"], name="therapy_list_order")]
+        # The lists' orders, so a page never sorts the table: by name (modeltranslation sorts
+        # by the reader's language), and the API's other `ordering` keys with the id after them.
+        indexes = [
+            models.Index(fields=["name_en", "id"], name="therapy_list_order"),
+            models.Index(fields=["name_zh_hans", "id"], name="therapy_list_order_zh"),
+            models.Index(fields=["stage", "id"], name="therapy_stage_order"),
+            models.Index(fields=["updated_at", "id"], name="therapy_updated_order"),
+        ]
         verbose_name = _("therapy")
         verbose_name_plural = _("therapies")
 
