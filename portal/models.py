@@ -263,6 +263,20 @@ class TermVectorMatch(models.Lookup):
         return f"{lhs} @@ (SELECT ({rhs})::tsquery)", [*lhs_params, *rhs_params]
 
 
+@TermVectorField.register_lookup
+class TermVectorHolds(models.Lookup):
+    """`vector__holds="'a' & 'b'"`: as `matches`, with the literal where the planner sees it,
+    so it can weigh how common the terms are: for filtering a list, where reading a page in
+    list order and checking each row beats collecting every match of a common term."""
+
+    lookup_name = "holds"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} @@ ({rhs})::tsquery", [*lhs_params, *rhs_params]
+
+
 class SearchEntry(models.Model):
     """One published item as the search page shows it, in every language.
 

@@ -33,7 +33,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import DatabaseError, connection, models, transaction
 from django.db.migrations.executor import MigrationExecutor
-from django.db.models import Count, Sum
+from django.db.models import Count, Exists, OuterRef, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.urls import reverse
@@ -275,6 +275,12 @@ class TermTableIndex:
             .values_list("kind").annotate(n=Count("id")).order_by()
         )
 
+    def holding(self, terms: list[str], kind: str) -> models.QuerySet:
+        """The entries of `kind` holding every term."""
+        entries = (SearchTerm.objects.filter(term__in=terms, entry__kind=kind).values("entry_id")
+                   .annotate(hits=Count("id")).filter(hits=len(terms)))
+        return SearchEntry.objects.filter(id__in=entries.values("entry_id"))
+
     def page(self, terms: list[str], kinds: set[str], *, capped: bool, start: int, stop: int) -> list[SearchEntry]:
         """Matching entries of `kinds` from `start` to `stop`, best first, with their `score`
         (the sum of the terms' weights); ties in the order of indexing."""
@@ -395,6 +401,10 @@ class VectorIndex:
             cursor.execute(sql, [RESULT_CAP + 1, list(KINDS), queries])
             return {kind: n for kind, n in cursor.fetchall() if n}
 
+    def holding(self, terms: list[str], kind: str) -> models.QuerySet:
+        """The entries of `kind` holding every term (the planner sees the terms: `holds`)."""
+        return SearchEntry.objects.filter(kind=kind, vector__holds=_tsquery(terms))
+
     def page(self, terms: list[str], kinds: set[str], *, capped: bool, start: int, stop: int) -> list[SearchEntry]:
         tsquery = _tsquery(terms, kinds)
         entries = SearchEntry.objects.values("id").order_by()
@@ -428,6 +438,16 @@ def _counts(index: TermTableIndex | VectorIndex, terms: list[str]) -> dict[str, 
     and popular queries repeat. Like list totals, the count can never be stale."""
     key = hashlib.blake2b("\n".join([str(RESULT_CAP), *sorted(terms)]).encode(), digest_size=16).hexdigest()
     return cached_for_generation(f"search-counts:{key}", lambda: index.counts(terms))
+
+
+def indexed_match(query: str, model: type[models.Model]) -> Exists | None:
+    """A filter condition on `model`: the object's index entry holds every term of `query`
+    (so it is published). None when the model is not indexed or the query has no terms."""
+    source = _source_for(model)
+    terms = query_terms(clean_query(query))
+    if source is None or not terms:
+        return None
+    return Exists(_index().holding(terms, source.kind).filter(object_id=OuterRef("pk")))
 
 
 def is_timeout(error: DatabaseError) -> bool:

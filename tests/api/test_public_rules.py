@@ -326,3 +326,31 @@ def test_reference_web_url_is_its_source(api, doi, pmid, expected):
     for body in (api.get(f"/api/v1/references/{reference.slug}/").json(),
                  api.get("/api/v1/references/").json()["results"][0]):
         assert body["web_url"] == body["link"] == expected
+
+
+def test_search_filter_matches_words_in_any_form_and_language_through_the_index(api):
+    match = f.ConditionFactory(name_en="Knee osteoarthritis", name_zh_hans="膝骨关节炎",
+                               description_en="Cartilage wears away.")
+    f.ConditionFactory(name_en="Other disease", description_en="Unrelated.")
+    for value in ("cartilages", "KNEE", "骨关节炎"):
+        body = api.get("/api/v1/conditions/", {"search": value}).json()
+        assert [item["slug"] for item in body["results"]] == [match.slug], value
+
+
+def test_search_filter_never_finds_a_draft_for_the_public(api):
+    f.ConditionFactory(name_en="Organoid failure", status="draft")
+    assert api.get("/api/v1/conditions/", {"search": "organoid"}).json()["count"] == 0
+
+
+def test_search_filter_finds_drafts_by_substring_for_an_editor(editor_api):
+    draft = f.ConditionFactory(name_en="Organoid failure", status="draft")
+    body = editor_api.get("/api/v1/conditions/", {"search": "organo"}).json()
+    assert [item["slug"] for item in body["results"]] == [draft.slug]
+
+
+def test_search_filter_without_searchable_words_matches_substrings(api):
+    reference = f.ReferenceFactory(title="The A-B test")  # references are not indexed
+    condition = f.ConditionFactory(name_en="The disease")
+    assert api.get("/api/v1/references/", {"search": "A-B"}).json()["results"][0]["slug"] == reference.slug
+    assert [item["slug"] for item in api.get("/api/v1/conditions/", {"search": "the"}).json()["results"]] == [
+        condition.slug]
