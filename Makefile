@@ -11,7 +11,7 @@ RUN_ENV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run serve install install-dev migrate load admin-user test lint check clean bench loadtest
+.PHONY: help run serve install install-dev migrate load admin-user test lint check clean bench explain loadtest
 
 help:
 	@echo "make run     install, migrate, load the curated data, serve on http://$(HOST):$(PORT)"
@@ -64,6 +64,10 @@ clean:
 # Needs PostgreSQL (DATABASE_URL) and wrk; REDIS_URL enables the shared cache. See docs/performance.md.
 bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# EXPLAIN ANALYZE of every API filter and ordering on the benchmark database (after make bench).
+explain: install
+	$(PY) bench/explain.py
 
 # 64 connections x 60 s over pages and API on the production stack; fails on any error.
 loadtest: install
