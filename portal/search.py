@@ -46,6 +46,7 @@ from portal.choices import EditorialStatus
 from portal.markdown import render_markdown
 from portal.models import SearchEntry, SearchTerm
 from portal.page_cache import cached_for_generation
+from portal.selectors import union_rows
 
 # Han ideographs (CJK unified, extension A, compatibility): no spaces between words.
 _CJK_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -614,14 +615,21 @@ def _shown(by_language: dict[str, str], language: str) -> str:
 
 
 def _load_objects(entries: Iterable[SearchEntry]) -> dict[tuple[str, int], models.Model]:
-    """The entries' objects that are still published, with slug and status: one query per
-    type on the page (a UNION of them costs more to build than it saves)."""
+    """The entries' objects that are still published (slug and status loaded), in one query
+    whatever the number of types on the page."""
     ids_by_kind: dict[str, list[int]] = {}
     for entry in entries:
         ids_by_kind.setdefault(entry.kind, []).append(entry.object_id)
+    if not ids_by_kind:
+        return {}
+    columns = ["id", "slug", "status"]
+    models_by_kind = {kind: SOURCE_BY_KIND[kind].model for kind in ids_by_kind}
+    found = union_rows([(models_by_kind[kind].objects.published().filter(pk__in=ids), columns)
+                        for kind, ids in ids_by_kind.items()])
     loaded = {}
-    for kind, ids in ids_by_kind.items():
-        for obj in SOURCE_BY_KIND[kind].model.objects.published().filter(pk__in=ids).only("slug", "status"):
+    for kind, rows in zip(ids_by_kind, found, strict=True):
+        for values in rows:
+            obj = models_by_kind[kind].from_db(connection.alias, columns, values)
             loaded[(kind, obj.pk)] = obj
     return loaded
 

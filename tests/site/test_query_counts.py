@@ -70,7 +70,9 @@ PAGES = [
     ("/en/", 6, 0),
     ("/zh-hans/", 6, 0),
     ("/en/about/", 2, 0),  # latest change of therapies, of policies
-    ("/en/search/?q=therapy", 6, 6),  # facets, page ids, entries, objects per type on the page (<= 4 here)
+    # counts per type (once per generation), the page of entries, their published objects of
+    # every type in one query; on PostgreSQL BEGIN, SET LOCAL statement_timeout and COMMIT
+    ("/en/search/?q=therapy", 6, 6),
     ("/en/categories/", 1, 0),  # the tree
     # tree (which holds the category), count, mechanisms, policies, page of therapies, their approvals
     ("/en/categories/root/", 6, 2),
