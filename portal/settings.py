@@ -116,6 +116,10 @@ if _cache_url:
     if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
         # A Redis outage degrades to cache misses instead of 500s (portal/cache.py).
         CACHES["default"]["BACKEND"] = "portal.cache.ResilientRedisCache"
+    # Sessions stay in PostgreSQL and are read through the shared cache: any server can
+    # answer a signed-in editor, most requests skip the session query, and a Redis outage
+    # costs a database read, not a login. (With a per-process cache, a copy could go stale.)
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

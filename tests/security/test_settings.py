@@ -51,6 +51,15 @@ def test_admin_url_is_configurable():
     assert result.stdout.strip().splitlines()[-1] == "/curation-desk/", result.stderr
 
 
+@pytest.mark.parametrize(("cache_env", "engine"), [
+    ({"REDIS_URL": "redis://127.0.0.1:6379/9", "CACHE_URL": ""}, "django.contrib.sessions.backends.cached_db"),
+    ({"REDIS_URL": "", "CACHE_URL": ""}, "django.contrib.sessions.backends.db"),
+])
+def test_sessions_are_read_through_the_shared_cache_only(cache_env, engine):
+    result = manage("shell", "-c", "from django.conf import settings; print(settings.SESSION_ENGINE)", **cache_env)
+    assert result.stdout.strip().splitlines()[-1] == engine, result.stderr
+
+
 def test_cookies_are_secure_httponly_and_same_site():
     assert settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE
     assert settings.SESSION_COOKIE_HTTPONLY
