@@ -8,8 +8,8 @@ through `union_rows`, which the API's readers use too;
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import CharField, F, Max, QuerySet, Value, Window
@@ -42,10 +42,7 @@ class Links:
         return self.model.objects.published().filter(**{self.lookup: pk})
 
     def columns(self) -> list[str]:
-        """Concrete columns to load, in the model's field order (as `Model.from_db` wants)."""
-        translated = get_translatable_fields_for_model(self.model)
-        wanted = {*LINK_FIELDS, *(append_translated(self.model, self.fields) if translated else self.fields)}
-        return [f.attname for f in self.model._meta.concrete_fields if f.attname in wanted]
+        return _concrete_columns(self.model, (*LINK_FIELDS, *self.fields))
 
 
 def load_links(obj, relations: Sequence[Links], *, name: str | None = None) -> None:
@@ -65,6 +62,82 @@ def load_links(obj, relations: Sequence[Links], *, name: str | None = None) -> N
     found = split_union_rows(prepared_rows(key, build, pk=obj.pk), [len(cols) for cols in columns])
     for relation, cols, rows in zip(relations, columns, found, strict=True):
         setattr(obj, relation.attr, [relation.model.from_db(connection.alias, cols, values) for values in rows])
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Rows of one model shown on a page, each with the objects some of its foreign keys point
+    to (as `select_related` would), loaded by one prepared statement: `queryset(key)` gives
+    the rows for the page's object (by its id or slug), `fields` the columns of the model to
+    load and `joined` those of each foreign key's target (a translated field brings every
+    language)."""
+
+    queryset: Callable[[int | str], QuerySet]
+    model: type
+    fields: tuple[str, ...]
+    joined: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def own_columns(self) -> list[str]:
+        return _concrete_columns(self.model, ("id", *self.fields))
+
+    def joined_columns(self, name: str) -> list[str]:
+        return _concrete_columns(self.model._meta.get_field(name).related_model, ("id", *self.joined[name]))
+
+
+def plain(queryset: QuerySet) -> QuerySet:
+    """`queryset` with modeltranslation's rewriting off, for reading named columns.
+
+    It would select them in an arbitrary order and rebuild each row in Python; the columns
+    asked for here are already per language (`name_en`), and the ordering and filters
+    applied so far were made language-aware when they were added."""
+    return queryset.rewrite(False) if hasattr(queryset, "rewrite") else queryset
+
+
+def _concrete_columns(model, fields) -> list[str]:
+    """The columns of `fields`, in the model's field order (as `Model.from_db` wants)."""
+    translated = get_translatable_fields_for_model(model)
+    wanted = set(append_translated(model, fields) if translated else fields)
+    return [f.attname for f in model._meta.concrete_fields if f.attname in wanted]
+
+
+def load_rows(name: str, spec: Rows, key: int | str) -> list:
+    """The instances `spec` describes for the page's object `key`, their joined objects in
+    place (None where a foreign key is empty). Prepared once per process and language: the
+    rows are the same whoever reads the page."""
+    own = spec.own_columns()
+    joined = {fk: spec.joined_columns(fk) for fk in spec.joined}
+    columns = [*own, *(f"{fk}__{column}" for fk, cols in joined.items() for column in cols)]
+    rows = prepared_rows(("rows", name, get_language()),
+                         lambda page_object: plain(spec.queryset(page_object)).values_list(*columns),
+                         page_object=key)
+    instances = []
+    for values in rows:
+        instance = spec.model.from_db(connection.alias, own, values[: len(own)])
+        position = len(own)
+        for fk, cols in joined.items():
+            target_values = values[position:position + len(cols)]
+            position += len(cols)
+            target_model = spec.model._meta.get_field(fk).related_model
+            instance._state.fields_cache[fk] = (
+                None if target_values[0] is None else target_model.from_db(connection.alias, cols, target_values))
+        instances.append(instance)
+    return instances
+
+
+def cited_by(model, pk: int, references: QuerySet) -> QuerySet:
+    """The `references` (a queryset of them) that object `pk` of `model` cites, in their own
+    order. The relation has no reverse name, so it is read through its link table."""
+    field = model._meta.get_field("references")
+    links = field.remote_field.through.objects.filter(**{field.m2m_field_name(): pk})
+    return references.filter(pk__in=links.values(field.m2m_reverse_field_name()))
+
+
+def set_prefetched(obj, relation: str, instances: list) -> None:
+    """Make `obj.<relation>.all()` answer `instances` from memory, as `prefetch_related` would."""
+    queryset = getattr(obj, relation).all()
+    queryset._result_cache = instances
+    queryset._prefetch_done = True
+    obj.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = queryset
 
 
 def union_rows(parts: Sequence[tuple[QuerySet, Sequence[str]]]) -> list[list[tuple]]:

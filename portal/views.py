@@ -14,7 +14,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from policies import selectors as policy_selectors
 from portal import search as site_search
 from portal.paginators import CachedCountPaginator
-from portal.selectors import last_content_change
+from portal.selectors import Rows, last_content_change, load_rows
 from therapies import selectors as therapy_selectors
 
 PAGE_SIZE = 20
@@ -45,12 +45,23 @@ class PublicDetailView(DetailView):
     """
 
     context_object_name = "object"
+    # Optional: how the public's page reads its object by slug (`portal.selectors.Rows` over
+    # published objects), one prepared statement instead of building the queryset each time.
+    public_rows: Rows | None = None
 
     def base_queryset(self):
         return self.model.objects.all()
 
     def get_queryset(self):
         return self.base_queryset().visible_to(self.request.user)
+
+    def get_object(self, queryset=None):
+        if self.public_rows is None or queryset is not None or self.model.user_sees_drafts(self.request.user):
+            return super().get_object(queryset)
+        found = load_rows(f"{self.model._meta.label_lower}-page", self.public_rows, self.kwargs[self.slug_url_kwarg])
+        if not found:
+            raise Http404
+        return found[0]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

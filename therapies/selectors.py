@@ -21,7 +21,7 @@ from policies.models import PolicyDocument
 from portal.choices import EditorialStatus
 from portal.models import Reference
 from portal.page_cache import cached_for_generation
-from portal.selectors import Links, load_links
+from portal.selectors import Links, Rows, cited_by, load_links, load_rows, set_prefetched
 from therapies.choices import Agency, ApprovalStatus
 from therapies.models import (
     Approval,
@@ -58,29 +58,37 @@ def published_therapies() -> QuerySet[Therapy]:
 
 
 def therapy_detail_queryset() -> QuerySet[Therapy]:
-    """The therapy with its category and modality, then one query each for approvals,
-    mechanism links, their molecules and references; `load_therapy_links` adds the rest."""
-    published_molecule_links = MechanismMolecule.objects.filter(
-        molecule__in=Molecule.objects.published()
-    ).select_related("molecule")
-    return Therapy.objects.select_related("category", "modality").prefetch_related(
-        Prefetch(
-            "approvals",
-            queryset=Approval.objects.select_related("indication", "reference").order_by("decided_on", "id"),
-        ),
-        Prefetch(
-            "mechanism_links",
-            queryset=TherapyMechanism.objects.filter(mechanism__in=Mechanism.objects.published())
-            .select_related("mechanism")
-            .prefetch_related(Prefetch("mechanism__molecule_links", queryset=published_molecule_links,
-                                       to_attr="published_molecule_links")),
-            to_attr="published_mechanism_links",
-        ),
-        Prefetch("references", to_attr="published_references",
-                 queryset=_published_references()),
-    )
+    """The therapy with its category and modality; `load_therapy_links` adds the rest."""
+    return Therapy.objects.select_related("category", "modality")
 
 
+REFERENCE_FIELDS = ("slug", "status", "title", "authors", "publisher", "year", "doi", "pmid", "url")
+
+
+# A therapy page for the public: the therapy with its category and modality, then the rest
+# below, each read by one prepared statement.
+THERAPY_PAGE = Rows(
+    lambda slug: Therapy.objects.published().filter(slug=slug), Therapy,
+    tuple(f.attname for f in Therapy._meta.concrete_fields),
+    {"category": ("slug", "status", "name"), "modality": ("slug", "status", "name")},
+)
+THERAPY_APPROVALS = Rows(
+    lambda pk: Approval.objects.filter(therapy=pk), Approval,
+    tuple(f.attname for f in Approval._meta.concrete_fields),
+    {"indication": ("slug", "status", "name"), "reference": REFERENCE_FIELDS},
+)
+THERAPY_MECHANISMS = Rows(
+    lambda pk: TherapyMechanism.objects.filter(therapy=pk, mechanism__in=Mechanism.objects.published()),
+    TherapyMechanism, ("therapy_id", "mechanism_id", "role", "position"), {"mechanism": ("slug", "status", "name")},
+)
+# The published molecules of every mechanism of the therapy; only the shown mechanisms get theirs.
+THERAPY_MECHANISM_MOLECULES = Rows(
+    lambda pk: MechanismMolecule.objects.filter(mechanism__therapy_links__therapy=pk,
+                                                molecule__in=Molecule.objects.published()),
+    MechanismMolecule, ("mechanism_id", "molecule_id", "role", "position"), {"molecule": ("slug", "status", "symbol")},
+)
+THERAPY_REFERENCES = Rows(lambda pk: cited_by(Therapy, pk, Reference.objects.published()), Reference,
+                          REFERENCE_FIELDS)
 THERAPY_LINKS = [
     Links("published_conditions", Condition, "therapies", ("name",)),
     Links("published_targets", Molecule, "targeted_by", ("symbol",)),
@@ -90,7 +98,19 @@ THERAPY_LINKS = [
 
 
 def load_therapy_links(therapy: Therapy) -> Therapy:
-    """Conditions, target antigens, related policies and products of a modality, in one query."""
+    """Approvals, mechanisms with their molecules, references, and the conditions, targets,
+    policies and products in one query: five prepared statements whatever the therapy."""
+    approvals = load_rows("therapy-approvals", THERAPY_APPROVALS, therapy.pk)
+    for approval in approvals:
+        approval._state.fields_cache["therapy"] = therapy
+    set_prefetched(therapy, "approvals", approvals)
+    molecules = defaultdict(list)
+    for molecule_link in load_rows("therapy-mechanism-molecules", THERAPY_MECHANISM_MOLECULES, therapy.pk):
+        molecules[molecule_link.mechanism_id].append(molecule_link)
+    therapy.published_mechanism_links = load_rows("therapy-mechanisms", THERAPY_MECHANISMS, therapy.pk)
+    for link in therapy.published_mechanism_links:
+        link.mechanism.published_molecule_links = molecules[link.mechanism_id]
+    therapy.published_references = load_rows("therapy-references", THERAPY_REFERENCES, therapy.pk)
     load_links(therapy, THERAPY_LINKS, name="therapy")
     return therapy
 

@@ -52,6 +52,7 @@ class TherapyListView(PublicListView):
 class TherapyDetailView(PublicDetailView):
     model = Therapy
     template_name = "therapies/therapy_detail.html"
+    public_rows = selectors.THERAPY_PAGE
 
     def base_queryset(self):
         return selectors.therapy_detail_queryset()

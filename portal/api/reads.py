@@ -30,7 +30,7 @@ from portal.api.serializers import ReferenceCompactSerializer
 from portal.links import slug_path_builder
 from portal.models import Reference
 from portal.prepared import prepared_rows
-from portal.selectors import split_union_rows, union_queryset
+from portal.selectors import cited_by, plain, split_union_rows, union_queryset
 
 # Language code -> the suffix of its modeltranslation columns (zh-hans -> name_zh_hans).
 LANGUAGE_SUFFIXES = {code: code.replace("-", "_") for code, _name in settings.LANGUAGES}
@@ -49,15 +49,6 @@ def text_columns(model, field: str, prefix: str = "") -> list[str]:
     if field in translated_fields(model):
         return [f"{prefix}{field}_{suffix}" for suffix in LANGUAGE_SUFFIXES.values()]
     return [f"{prefix}{field}"]
-
-
-def plain(queryset: QuerySet) -> QuerySet:
-    """`queryset` with modeltranslation's rewriting off, for reading named columns.
-
-    It would select them in an arbitrary order and rebuild each row in Python; the columns
-    asked for here are already per language (`name_en`), and the ordering and filters
-    applied so far were made language-aware when they were added."""
-    return queryset.rewrite(False) if hasattr(queryset, "rewrite") else queryset
 
 
 def iso_datetime(value, zone=None) -> str | None:
@@ -239,11 +230,8 @@ class Reader:
                 for (name, columns), rows in zip(self.relations.items(), parts, strict=True)}
 
     def cited(self, pk: int) -> QuerySet:
-        """The visible references object `pk` cites (the relation has no reverse name, so it
-        is read through its table); a relation with `REFERENCE.columns()`."""
-        field = self.model._meta.get_field("references")
-        links = field.remote_field.through.objects.filter(**{field.m2m_field_name(): pk})
-        return self.visible(Reference).filter(pk__in=links.values(field.m2m_reverse_field_name()))
+        """The visible references object `pk` cites; a relation with `REFERENCE.columns()`."""
+        return cited_by(self.model, pk, self.visible(Reference))
 
     def common(self, row: dict) -> dict:
         """The fields every resource ends with (`EditorialSerializer.common_fields`)."""
