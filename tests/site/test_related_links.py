@@ -7,14 +7,16 @@ import pytest
 from django.utils import translation
 
 from policies.models import PolicyDocument
-from portal.selectors import Links, load_links
+from portal.selectors import Links, load_links, load_rows, set_prefetched
 from tests.factories import (
+    ApprovalFactory,
     ConditionFactory,
     MoleculeFactory,
     PolicyDocumentFactory,
     TherapyFactory,
 )
 from therapies.models import Condition, Molecule, Therapy
+from therapies.selectors import THERAPY_APPROVALS
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +103,25 @@ def test_named_links_are_prepared_once_and_right_for_every_object(therapy, langu
             load_links(obj, relations(obj), name="test-links")
             for relation in relations(obj):
                 assert getattr(obj, relation.attr) == list(relation.queryset(obj.pk)), relation.attr
+
+
+def test_rows_come_with_their_joined_objects_in_their_order(db, django_assert_num_queries):
+    therapy = TherapyFactory()
+    knee = ConditionFactory(name_en="Knee osteoarthritis", name_zh_hans="膝骨关节炎")
+    ApprovalFactory(therapy=therapy, indication=knee, decided_on=datetime.date(2019, 5, 1))
+    ApprovalFactory(therapy=therapy, indication=None, decided_on=datetime.date(2017, 8, 30))
+    ApprovalFactory(decided_on=datetime.date(2018, 1, 1))  # another therapy's
+    with django_assert_num_queries(1):
+        approvals = load_rows("test-approvals", THERAPY_APPROVALS, therapy.pk)
+    with django_assert_num_queries(0), translation.override("zh-hans"):
+        assert [approval.decided_on.year for approval in approvals] == [2017, 2019]
+        assert approvals[0].indication is None
+        assert (approvals[1].indication.name, approvals[1].indication.is_published) == ("膝骨关节炎", True)
+
+
+def test_prefetched_rows_answer_the_relation_from_memory(db, django_assert_num_queries):
+    therapy = TherapyFactory()
+    ApprovalFactory(therapy=therapy)
+    set_prefetched(therapy, "approvals", load_rows("test-approvals", THERAPY_APPROVALS, therapy.pk))
+    with django_assert_num_queries(0):
+        assert len(therapy.approvals.all()) == 1
