@@ -111,3 +111,9 @@ def test_markdown_is_sanitised():
 
 def test_markdown_keeps_ordinary_formatting():
     assert "<strong>bold</strong>" in render_markdown("**bold**")
+
+
+def test_markdown_keeps_nothing_from_one_text_to_the_next():
+    """One converter per thread is reused: link definitions of one body must not resolve in another."""
+    assert 'href="https://example.org/a"' in render_markdown("[source][a]\n\n[a]: https://example.org/a")
+    assert "href" not in render_markdown("[source][a]")
