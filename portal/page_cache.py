@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from contextvars import ContextVar
 
 from django.apps import apps
 from django.conf import settings
@@ -31,8 +32,17 @@ CONTENT_APPS = ("therapies", "policies")
 CONTENT_MODELS = ("portal.Reference", "portal.SearchEntry")
 
 
+# The generation a public request started in, so the derived values it reads (list totals,
+# facets, figures) cost one cache round trip each, not two.
+_request_generation: ContextVar[int | None] = ContextVar("portal_request_generation", default=None)
+
+
 def content_generation() -> int:
-    """The current generation; created on first use (and after a cache flush or outage)."""
+    """The current generation (or the one this public request started in); created on first
+    use, and after a cache flush or outage."""
+    remembered = _request_generation.get()
+    if remembered is not None:
+        return remembered
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         # A fresh start must never reuse a number that keys old entries: use the clock.
@@ -154,7 +164,11 @@ class PageCacheMiddleware:
             response = self._rebuild(cached)
             response["X-Cache"] = "hit"
         else:
-            response = self.get_response(request)
+            token = _request_generation.set(generation)
+            try:
+                response = self.get_response(request)
+            finally:
+                _request_generation.reset(token)
             if request.method == "GET" and self._storable(response) and not bypass:
                 cache.set(key, self._freeze(response, generation), self.timeout)
             response["X-Cache"] = "miss"
