@@ -11,7 +11,7 @@ RUN_ENV := DJANGO_DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help run serve install install-dev migrate load admin-user test lint check clean bench explain loadtest
+.PHONY: help run serve install install-dev migrate load admin-user test lint check clean bench explain profile loadtest
 
 help:
 	@echo "make run     install, migrate, load the curated data, serve on http://$(HOST):$(PORT)"
@@ -68,6 +68,10 @@ bench: install
 # EXPLAIN ANALYZE of every API filter and ordering on the benchmark database (after make bench).
 explain: install
 	$(PY) bench/explain.py
+
+# Where a cold request spends its time: py-spy samples one worker under wrk (PROFILE_PATH=...).
+profile: install-dev
+	$(PY) bench/profile.py $(PROFILE_PATH)
 
 # 64 connections x 60 s over pages and API on the production stack; fails on any error.
 loadtest: install

@@ -18,7 +18,8 @@ LARGE_TABLES = ("therapies_therapy", "policies_policydocument", "portal_searchen
 
 URLS = [
     "/api/v1/therapies/", "/api/v1/therapies/?lang=zh-hans",
-    "/api/v1/therapies/?ordering=name", "/api/v1/therapies/?ordering=-name&lang=zh-hans", "/api/v1/therapies/?ordering=-updated_at", "/api/v1/therapies/?ordering=stage",
+    "/api/v1/therapies/?ordering=name", "/api/v1/therapies/?ordering=-name&lang=zh-hans",
+    "/api/v1/therapies/?ordering=-updated_at", "/api/v1/therapies/?ordering=stage",
     "/api/v1/therapies/?kind=product", "/api/v1/therapies/?stage=phase_2", "/api/v1/therapies/?cell_source=autologous",
     "/api/v1/therapies/?category=car-t", "/api/v1/therapies/?condition={condition}",
     "/api/v1/therapies/?mechanism={mechanism}", "/api/v1/therapies/?molecule={molecule}",

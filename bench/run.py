@@ -126,17 +126,24 @@ def count_queries(paths: list[str], env: dict[str, str]) -> dict[str, int]:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def worker_memory_mb(master_pid: int) -> list[float]:
-    """Resident memory of each gunicorn worker (children of the master), from /proc."""
-    sizes = []
+def _children(master_pid: int):
+    """(pid, /proc status fields) of each gunicorn worker: the master's children."""
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
             fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
         except OSError:
             continue
-        if fields.get("PPid", "").strip() == str(master_pid) and "VmRSS" in fields:
-            sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
-    return sorted(sizes)
+        if fields.get("PPid", "").strip() == str(master_pid):
+            yield int(status.parent.name), fields
+
+
+def worker_pids(master_pid: int) -> list[int]:
+    return sorted(pid for pid, _fields in _children(master_pid))
+
+
+def worker_memory_mb(master_pid: int) -> list[float]:
+    """Resident memory of each gunicorn worker, from /proc."""
+    return sorted(int(fields["VmRSS"].split()[0]) / 1024 for _pid, fields in _children(master_pid) if "VmRSS" in fields)
 
 
 ENDPOINTS = [
