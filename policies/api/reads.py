@@ -11,7 +11,6 @@ from policies.api import serializers as s
 from policies.models import Authority, KeyProvision, PolicyDocument
 from portal.api.reads import COMMON_FIELDS, REFERENCE, Compact, Reader, text_columns
 from portal.dates import iso_partial_date
-from portal.markdown import render_markdown
 from therapies.api.reads import CATEGORY, THERAPY
 from therapies.models import Therapy, TherapyCategory
 
@@ -26,7 +25,7 @@ class AuthorityReader(Reader):
     model, basename, compact = Authority, "authority", AUTHORITY
     list_fields = ("name", "abbreviation", "jurisdiction", "level", "website", *COMMON_FIELDS)
     detail_fields = (*list_fields, "description")
-    relations = {"documents": POLICY.columns(), "references": REFERENCE.columns()}
+    relations = {"documents": POLICY, "references": REFERENCE}
 
     def head(self, row):
         return {
@@ -39,22 +38,11 @@ class AuthorityReader(Reader):
             "website": row["website"],
         }
 
-    def item(self, row):
-        return {**self.head(row), **self.common(row)}
-
     def relation_querysets(self, pk):
         return {"documents": self.visible(PolicyDocument).filter(authorities=pk), "references": self.cited(pk)}
 
     def detail(self, row, linked):
-        description = self.text(row, "description")
-        return {
-            **self.head(row),
-            "description": description,
-            "description_html": render_markdown(description),
-            "documents": self.compacts(linked["documents"], POLICY),
-            "references": self.compacts(linked["references"], REFERENCE),
-            **self.common(row),
-        }
+        return {**self.head(row), **self.markdown(row, "description"), **linked, **self.common(row)}
 
 
 class PolicyReader(Reader):
@@ -67,10 +55,10 @@ class PolicyReader(Reader):
     detail_foreign_keys = {"supersedes": POLICY}
     relations = {
         "issuers": [*AUTHORITY.columns(), *ISSUER_EXTRA],
-        "superseded_by": POLICY.columns(),
-        "categories": CATEGORY.columns(),
-        "therapies": THERAPY.columns(),
-        "references": REFERENCE.columns(),
+        "superseded_by": POLICY,
+        "categories": CATEGORY,
+        "therapies": THERAPY,
+        "references": REFERENCE,
     }
 
     def load_list_relations(self, rows):
@@ -101,9 +89,6 @@ class PolicyReader(Reader):
             "jurisdictions": sorted({issuer["jurisdiction"] for _compact, issuer in issuers}),
         }
 
-    def item(self, row):
-        return {**self.head(row), **self.common(row)}
-
     def relation_querysets(self, pk):
         return {
             "issuers": self.visible(Authority).filter(documents=pk),
@@ -114,15 +99,13 @@ class PolicyReader(Reader):
         }
 
     def detail(self, row, linked):
-        body = self.text(row, "body")
         row["issuers"] = [(self.compact_of(AUTHORITY, issuer), issuer) for issuer in linked["issuers"]]
         provisions = self.fetch("provisions", lambda pk: KeyProvision.objects.filter(policy=pk),
                                 PROVISION_COLUMNS, pk=row["id"])
         return {
             **self.head(row),
             "summary": self.text(row, "summary"),
-            "body": body,
-            "body_html": render_markdown(body),
+            **self.markdown(row, "body"),
             "provisions": [
                 {"position": provision["position"], "heading": self.text(provision, "heading"),
                  "text": self.text(provision, "text")}
@@ -130,9 +113,9 @@ class PolicyReader(Reader):
             ],
             "source_url": row["source_url"],
             "supersedes": self.related(row, "supersedes"),
-            "superseded_by": self.compacts(linked["superseded_by"], POLICY),
-            "categories": self.compacts(linked["categories"], CATEGORY),
-            "therapies": self.compacts(linked["therapies"], THERAPY),
-            "references": self.compacts(linked["references"], REFERENCE),
+            "superseded_by": linked["superseded_by"],
+            "categories": linked["categories"],
+            "therapies": linked["therapies"],
+            "references": linked["references"],
             **self.common(row),
         }

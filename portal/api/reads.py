@@ -28,6 +28,7 @@ from modeltranslation.translator import NotRegistered, translator
 
 from portal.api.serializers import ReferenceCompactSerializer
 from portal.links import slug_path_builder
+from portal.markdown import render_markdown
 from portal.models import Reference
 from portal.prepared import prepared_rows
 from portal.selectors import cited_by, plain, split_union_rows, union_queryset
@@ -92,8 +93,9 @@ class Reader:
     `list_fields` and `detail_fields` name the model fields a row needs (a translated field
     loads both languages); `foreign_keys` (lists and details) and `detail_foreign_keys`
     map each foreign key shown as a compact object to its compact form, loaded in the same
-    row through a join. `relations` names the lists a detail shows with the (text) columns
-    each needs; `relation_querysets(pk)` gives their querysets, all read in one UNION ALL.
+    row through a join. `relations` names the lists a detail shows: a compact form (a list
+    of compact objects) or the text columns of rows the reader shapes itself;
+    `relation_querysets(pk)` gives their querysets, all read in one UNION ALL.
 
     For readers who see only published content (everyone but staff), the statements of a
     detail are the same whoever asks, so they are compiled once per process and language
@@ -107,7 +109,7 @@ class Reader:
     detail_fields: tuple[str, ...] = ()
     foreign_keys: dict[str, Compact] = {}
     detail_foreign_keys: dict[str, Compact] = {}
-    relations: dict[str, list[str]] = {}
+    relations: dict[str, Compact | list[str]] = {}
 
     def __init__(self, request):
         self.user = request.user
@@ -144,8 +146,12 @@ class Reader:
         return self.detail(row, self.fetch_relations(row["id"]) if self.relations else {})
 
     # --- what subclasses write ------------------------------------------------------------
-    def item(self, row: dict) -> dict:
+    def head(self, row: dict) -> dict:
+        """The fields a list item and a detail both begin with."""
         raise NotImplementedError
+
+    def item(self, row: dict) -> dict:
+        return {**self.head(row), **self.common(row)}
 
     def detail(self, row: dict, linked: dict[str, list[dict]]) -> dict:
         raise NotImplementedError
@@ -219,18 +225,29 @@ class Reader:
         return [dict(zip(columns, row, strict=True)) for row in rows]
 
     def fetch_relations(self, pk: int) -> dict[str, list[dict]]:
-        """The rows of every relation in `relations`, in one UNION ALL (union_queryset)."""
+        """Every relation in `relations`, read in one UNION ALL (union_queryset): compact
+        objects where a compact form is named, rows (dicts) otherwise."""
+        columns = {name: kind.columns() if isinstance(kind, Compact) else kind for name, kind in self.relations.items()}
+
         def build(pk):
             querysets = self.relation_querysets(pk)
-            return union_queryset([(querysets[name], columns) for name, columns in self.relations.items()])
+            return union_queryset([(querysets[name], columns[name]) for name in self.relations])
 
         key = (type(self).__name__, "relations", self.suffix) if self.sees_published_only else None
-        parts = split_union_rows(prepared_rows(key, build, pk=pk), [len(c) for c in self.relations.values()])
-        return {name: [dict(zip(columns, row, strict=True)) for row in rows]
-                for (name, columns), rows in zip(self.relations.items(), parts, strict=True)}
+        parts = split_union_rows(prepared_rows(key, build, pk=pk), [len(c) for c in columns.values()])
+        linked = {}
+        for (name, kind), rows in zip(self.relations.items(), parts, strict=True):
+            dicts = [dict(zip(columns[name], row, strict=True)) for row in rows]
+            linked[name] = self.compacts(dicts, kind) if isinstance(kind, Compact) else dicts
+        return linked
+
+    def markdown(self, row: dict, field: str) -> dict:
+        """A Markdown field in the active language, and its sanitised HTML beside it."""
+        text = self.text(row, field)
+        return {field: text, f"{field}_html": render_markdown(text)}
 
     def cited(self, pk: int) -> QuerySet:
-        """The visible references object `pk` cites; a relation with `REFERENCE.columns()`."""
+        """The visible references object `pk` cites (a relation of REFERENCE compacts)."""
         return cited_by(self.model, pk, self.visible(Reference))
 
     def common(self, row: dict) -> dict:
@@ -252,8 +269,7 @@ class ReferenceReader(Reader):
     list_fields = ("title", "authors", "publisher", "year", "doi", "pmid", "url", "accessed_on", *COMMON_FIELDS)
     detail_fields = list_fields
 
-    def item(self, row):
-        link = Reference.link_for(row["doi"], row["pmid"], row["url"])
+    def head(self, row):
         return {
             "slug": row["slug"],
             "url": self.api_url("reference", row["slug"]),
@@ -264,9 +280,8 @@ class ReferenceReader(Reader):
             "doi": row["doi"],
             "pmid": row["pmid"],
             "source_url": row["url"],
-            "link": link,
+            "link": Reference.link_for(row["doi"], row["pmid"], row["url"]),
             "accessed_on": iso_date(row["accessed_on"]),
-            **self.common(row),
         }
 
     def detail(self, row, linked):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from portal.api.reads import COMMON_FIELDS, REFERENCE, Compact, Reader, iso_date, text_columns
 from portal.dates import iso_partial_date
-from portal.markdown import render_markdown
 from therapies.api import serializers as s
 from therapies.choices import AGENCY_JURISDICTION
 from therapies.models import (
@@ -41,7 +40,7 @@ class CategoryReader(Reader):
     list_fields = ("name", "position", "mesh_id", *COMMON_FIELDS)
     detail_fields = (*list_fields, "description")
     foreign_keys = {"parent": CATEGORY}
-    relations = {"children": CATEGORY.columns(), "therapies": THERAPY.columns(), "references": REFERENCE.columns()}
+    relations = {"children": CATEGORY, "therapies": THERAPY, "references": REFERENCE}
 
     def head(self, row):
         return {
@@ -53,9 +52,6 @@ class CategoryReader(Reader):
             "mesh_id": row["mesh_id"],
         }
 
-    def item(self, row):
-        return {**self.head(row), **self.common(row)}
-
     def relation_querysets(self, pk):
         return {
             "children": self.visible(TherapyCategory).filter(parent=pk),
@@ -64,16 +60,7 @@ class CategoryReader(Reader):
         }
 
     def detail(self, row, linked):
-        description = self.text(row, "description")
-        return {
-            **self.head(row),
-            "description": description,
-            "description_html": render_markdown(description),
-            "children": self.compacts(linked["children"], CATEGORY),
-            "therapies": self.compacts(linked["therapies"], THERAPY),
-            "references": self.compacts(linked["references"], REFERENCE),
-            **self.common(row),
-        }
+        return {**self.head(row), **self.markdown(row, "description"), **linked, **self.common(row)}
 
 
 class TherapyReader(Reader):
@@ -83,12 +70,12 @@ class TherapyReader(Reader):
     foreign_keys = {"category": CATEGORY, "modality": THERAPY}
     relations = {
         "mechanisms": [*MECHANISM.columns("mechanism__"), *text_columns(TherapyMechanism, "role")],
-        "conditions": CONDITION.columns(),
-        "target_molecules": MOLECULE.columns(),
-        "references": REFERENCE.columns(),
+        "conditions": CONDITION,
+        "target_molecules": MOLECULE,
+        "references": REFERENCE,
     }
 
-    def item(self, row):
+    def head(self, row):
         return {
             "slug": row["slug"],
             "url": self.api_url("therapy", row["slug"]),
@@ -96,6 +83,11 @@ class TherapyReader(Reader):
             "kind": row["kind"],
             "stage": row["stage"],
             "cell_source": row["cell_source"],
+        }
+
+    def item(self, row):
+        return {
+            **self.head(row),
             "category": self.related(row, "category"),
             "modality": self.related(row, "modality"),
             "generic_name": row["generic_name"],
@@ -112,30 +104,23 @@ class TherapyReader(Reader):
         }
 
     def detail(self, row, linked):
-        body = self.text(row, "body")
         return {
-            "slug": row["slug"],
-            "url": self.api_url("therapy", row["slug"]),
-            "name": self.text(row, "name"),
-            "kind": row["kind"],
-            "stage": row["stage"],
-            "cell_source": row["cell_source"],
+            **self.head(row),
             "cell_type": self.text(row, "cell_type"),
             "category": self.related(row, "category"),
             "modality": self.related(row, "modality"),
             "generic_name": row["generic_name"],
             "developer": self.text(row, "developer"),
             "summary": self.text(row, "summary"),
-            "body": body,
-            "body_html": render_markdown(body),
+            **self.markdown(row, "body"),
             "approvals": self.approvals(row["id"]),
             "mechanisms": [
                 {"mechanism": self.compact_of(MECHANISM, link, "mechanism__"), "role": self.text(link, "role")}
                 for link in linked["mechanisms"]
             ],
-            "conditions": self.compacts(linked["conditions"], CONDITION),
-            "target_molecules": self.compacts(linked["target_molecules"], MOLECULE),
-            "references": self.compacts(linked["references"], REFERENCE),
+            "conditions": linked["conditions"],
+            "target_molecules": linked["target_molecules"],
+            "references": linked["references"],
             "last_reviewed_on": iso_date(row["last_reviewed_on"]),
             **self.common(row),
         }
@@ -161,7 +146,7 @@ class ConditionReader(Reader):
     model, basename, compact = Condition, "condition", CONDITION
     list_fields = ("name", "icd10", "icd10_cm", "mesh_id", *COMMON_FIELDS)
     detail_fields = (*list_fields, "description")
-    relations = {"therapies": THERAPY.columns(), "references": REFERENCE.columns()}
+    relations = {"therapies": THERAPY, "references": REFERENCE}
 
     def head(self, row):
         return {
@@ -173,22 +158,11 @@ class ConditionReader(Reader):
             "mesh_id": row["mesh_id"],
         }
 
-    def item(self, row):
-        return {**self.head(row), **self.common(row)}
-
     def relation_querysets(self, pk):
         return {"therapies": self.visible(Therapy).filter(conditions=pk), "references": self.cited(pk)}
 
     def detail(self, row, linked):
-        description = self.text(row, "description")
-        return {
-            **self.head(row),
-            "description": description,
-            "description_html": render_markdown(description),
-            "therapies": self.compacts(linked["therapies"], THERAPY),
-            "references": self.compacts(linked["references"], REFERENCE),
-            **self.common(row),
-        }
+        return {**self.head(row), **self.markdown(row, "description"), **linked, **self.common(row)}
 
 
 class MechanismReader(Reader):
@@ -197,8 +171,8 @@ class MechanismReader(Reader):
     detail_fields = (*list_fields, "summary", "body")
     relations = {
         "molecules": [*MOLECULE.columns("molecule__"), *text_columns(MechanismMolecule, "role")],
-        "therapies": THERAPY.columns(),
-        "references": REFERENCE.columns(),
+        "therapies": THERAPY,
+        "references": REFERENCE,
     }
 
     def head(self, row):
@@ -210,9 +184,6 @@ class MechanismReader(Reader):
             "mesh_id": row["mesh_id"],
         }
 
-    def item(self, row):
-        return {**self.head(row), **self.common(row)}
-
     def relation_querysets(self, pk):
         return {
             "molecules": MechanismMolecule.objects.filter(mechanism=pk, molecule__in=self.visible(Molecule)),
@@ -221,18 +192,15 @@ class MechanismReader(Reader):
         }
 
     def detail(self, row, linked):
-        body = self.text(row, "body")
+        molecules = [{"molecule": self.compact_of(MOLECULE, link, "molecule__"), "role": self.text(link, "role")}
+                     for link in linked["molecules"]]
         return {
             **self.head(row),
             "summary": self.text(row, "summary"),
-            "body": body,
-            "body_html": render_markdown(body),
-            "molecules": [
-                {"molecule": self.compact_of(MOLECULE, link, "molecule__"), "role": self.text(link, "role")}
-                for link in linked["molecules"]
-            ],
-            "therapies": self.compacts(linked["therapies"], THERAPY),
-            "references": self.compacts(linked["references"], REFERENCE),
+            **self.markdown(row, "body"),
+            "molecules": molecules,
+            "therapies": linked["therapies"],
+            "references": linked["references"],
             **self.common(row),
         }
 
@@ -241,7 +209,7 @@ class MoleculeReader(Reader):
     model, basename, compact = Molecule, "molecule", MOLECULE
     list_fields = ("symbol", "name", "kind", "aliases", "uniprot", "hgnc_id", "ncbi_gene_id", *COMMON_FIELDS)
     detail_fields = (*list_fields, "description")
-    relations = {"mechanisms": MECHANISM.columns(), "therapies": THERAPY.columns(), "references": REFERENCE.columns()}
+    relations = {"mechanisms": MECHANISM, "therapies": THERAPY, "references": REFERENCE}
 
     def head(self, row):
         return {
@@ -256,9 +224,6 @@ class MoleculeReader(Reader):
             "ncbi_gene": row["ncbi_gene_id"],
         }
 
-    def item(self, row):
-        return {**self.head(row), **self.common(row)}
-
     def relation_querysets(self, pk):
         return {
             "mechanisms": self.visible(Mechanism).filter(molecules=pk),
@@ -267,13 +232,4 @@ class MoleculeReader(Reader):
         }
 
     def detail(self, row, linked):
-        description = self.text(row, "description")
-        return {
-            **self.head(row),
-            "description": description,
-            "description_html": render_markdown(description),
-            "mechanisms": self.compacts(linked["mechanisms"], MECHANISM),
-            "therapies": self.compacts(linked["therapies"], THERAPY),
-            "references": self.compacts(linked["references"], REFERENCE),
-            **self.common(row),
-        }
+        return {**self.head(row), **self.markdown(row, "description"), **linked, **self.common(row)}
