@@ -60,7 +60,8 @@ class Prepared:
         return tuple(row)
 
 
-_prepared: dict[Hashable, Prepared] = {}
+# key -> its statement, or None for a queryset that cannot be prepared (run as usual).
+_prepared: dict[Hashable, Prepared | None] = {}
 
 
 def _placeholder(value):
@@ -98,13 +99,12 @@ def prepared_rows(key: Hashable | None, build: Callable[..., QuerySet], **values
     if key is None:
         return [tuple(row) for row in build(**values)]
     queryset_key = (key, tuple(values))
-    prepared = _prepared.get(queryset_key)
-    if prepared is None:
+    if queryset_key not in _prepared:
         placeholders = {name: _placeholder(value) for name, value in values.items()}
-        prepared = _prepare(build(**placeholders), placeholders)
-        if prepared is None:
-            return [tuple(row) for row in build(**values)]
-        _prepared[queryset_key] = prepared
+        _prepared[queryset_key] = _prepare(build(**placeholders), placeholders)
+    prepared = _prepared[queryset_key]
+    if prepared is None:
+        return [tuple(row) for row in build(**values)]
     return prepared.run(values)
 
 
