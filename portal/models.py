@@ -16,16 +16,6 @@ from portal.links import slug_path
 from portal.validators import validate_doi, validate_pmid
 
 
-def translated_columns(*names: str) -> list[str]:
-    """Every column modeltranslation keeps for each field: `body` -> body, body_en, body_zh_hans.
-
-    For `defer()`: lists never show bodies, and loading 50 of them in two languages costs
-    more than the rest of the row.
-    """
-    suffixes = [code.replace("-", "_") for code, _name in settings.LANGUAGES]
-    return [column for name in names for column in (name, *(f"{name}_{suffix}" for suffix in suffixes))]
-
-
 class EditorialQuerySet(models.QuerySet):
     def published(self):
         """The only door public code uses: what readers, feeds, search and the API may see."""
