@@ -2,7 +2,8 @@
 
 `load_links` fetches the short lists of related items a detail page shows as links
 (a therapy's conditions, targets, policies...) in one query instead of one per relation,
-through `union_rows`, which the API's readers use too;
+through `union_queryset`, which the API's readers use too; `load_rows` reads other rows of a
+page with the objects their foreign keys point to; both are prepared statements;
 `last_content_change` is the About page's date, remembered per content generation.
 """
 
@@ -105,8 +106,8 @@ def load_rows(name: str, spec: Rows, key: int | str) -> list:
     place (None where a foreign key is empty). Prepared once per process and language: the
     rows are the same whoever reads the page."""
     own = spec.own_columns()
-    joined = {fk: spec.joined_columns(fk) for fk in spec.joined}
-    columns = [*own, *(f"{fk}__{column}" for fk, cols in joined.items() for column in cols)]
+    joined = {fk: (spec.model._meta.get_field(fk).related_model, spec.joined_columns(fk)) for fk in spec.joined}
+    columns = [*own, *(f"{fk}__{column}" for fk, (_model, cols) in joined.items() for column in cols)]
     rows = prepared_rows(("rows", name, get_language()),
                          lambda page_object: plain(spec.queryset(page_object)).values_list(*columns),
                          page_object=key)
@@ -114,10 +115,9 @@ def load_rows(name: str, spec: Rows, key: int | str) -> list:
     for values in rows:
         instance = spec.model.from_db(connection.alias, own, values[: len(own)])
         position = len(own)
-        for fk, cols in joined.items():
+        for fk, (target_model, cols) in joined.items():
             target_values = values[position:position + len(cols)]
             position += len(cols)
-            target_model = spec.model._meta.get_field(fk).related_model
             instance._state.fields_cache[fk] = (
                 None if target_values[0] is None else target_model.from_db(connection.alias, cols, target_values))
         instances.append(instance)

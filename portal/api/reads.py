@@ -203,10 +203,8 @@ class Reader:
         compact = self.foreign_keys.get(name) or self.detail_foreign_keys[name]
         return self.compact_of(compact, row, f"{name}__")
 
-    def compacts(self, rows, compact: Compact) -> list[dict]:
-        """Compact forms of the objects in `rows` (dicts, or a queryset to read them from)."""
-        if isinstance(rows, QuerySet):
-            rows = plain(rows).values(*compact.columns())
+    def compacts(self, rows: list[dict], compact: Compact) -> list[dict]:
+        """Compact forms of the objects in `rows`."""
         return [self.compact_of(compact, row) for row in rows]
 
     def compacts_by(self, queryset: QuerySet, compact: Compact, owner: str,
