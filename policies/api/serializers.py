@@ -6,14 +6,16 @@ is in force is `legal_status`.
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from policies.models import Authority, KeyProvision, PolicyDocument
-from portal.api.fields import LinkedSlugField, request_user
-from portal.api.serializers import CompactSerializer, EditorialSerializer, ReferenceCompactSerializer
-from portal.dates import iso_partial_date, parse_partial_date
+from portal.api.fields import DistinctValuesField, LinkedSlugField, MarkdownHtmlField, PartialDateField
+from portal.api.serializers import (
+    CompactSerializer,
+    EditorialSerializer,
+    ReferenceCompactSerializer,
+    detail_fields,
+)
 from therapies.api.serializers import CategoryCompactSerializer, TherapyCompactSerializer
 
 COMMON = EditorialSerializer.common_fields
@@ -35,35 +37,6 @@ class PolicyCompactSerializer(CompactSerializer):
         basename = "policy"
 
 
-@extend_schema_field({
-    "type": "string", "nullable": True, "example": "2021-09",
-    "description": "ISO 8601 cut to its precision: 2017-08-30, 2021-09, 2021-Q3 (written only) or 2012.",
-})
-class PartialDateField(serializers.Field):
-    """A date known to a day, month, quarter or year: "2021-09" reads and writes as such."""
-
-    def __init__(self, date_field: str, **kwargs):
-        self.date_field = date_field
-        kwargs.update(source="*", required=False, allow_null=True)
-        super().__init__(**kwargs)
-
-    def to_representation(self, instance):
-        return iso_partial_date(getattr(instance, self.date_field), getattr(instance, f"{self.date_field}_precision"))
-
-    def to_internal_value(self, data):
-        try:
-            value, precision = parse_partial_date(str(data))
-        except ValueError as error:
-            raise serializers.ValidationError(_("Use a date like 2017-08-30, 2021-09, 2021-Q3 or 2015.")) from error
-        return {self.date_field: value, f"{self.date_field}_precision": precision}
-
-    def validate_empty_values(self, data):
-        if data is None:
-            # Clearing the date: source="*" merges this dict into the validated data.
-            return True, {self.date_field: None}
-        return super().validate_empty_values(data)
-
-
 class KeyProvisionSerializer(serializers.ModelSerializer):
     class Meta:
         model = KeyProvision
@@ -79,20 +52,18 @@ class AuthorityListSerializer(EditorialSerializer):
 
 
 class AuthoritySerializer(AuthorityListSerializer):
-    description_html = serializers.CharField(read_only=True)
+    description_html = MarkdownHtmlField("description")
     documents = LinkedSlugField(PolicyCompactSerializer, many=True, read_only=True)
     references = LinkedSlugField(ReferenceCompactSerializer, many=True, required=False)
 
     class Meta(AuthorityListSerializer.Meta):
-        fields = (
-            "slug", "url", "name", "abbreviation", "jurisdiction", "level", "website", "description",
-            "description_html", "documents", "references", *COMMON,
-        )
+        fields = detail_fields(AuthorityListSerializer, "description", "description_html", "documents", "references")
 
 
 class PolicyListSerializer(EditorialSerializer):
     authorities = LinkedSlugField(AuthorityCompactSerializer, many=True)
-    jurisdictions = serializers.SerializerMethodField()
+    # Where the visible issuing authorities sit, each once, sorted.
+    jurisdictions = DistinctValuesField("authorities", "jurisdiction")
     issued_on = PartialDateField("issued_on")
     issued_on_precision = serializers.CharField(read_only=True)
     effective_on = PartialDateField("effective_on")
@@ -107,16 +78,9 @@ class PolicyListSerializer(EditorialSerializer):
             "jurisdictions", *COMMON,
         )
 
-    @extend_schema_field({"type": "array", "items": {"type": "string"}, "readOnly": True})
-    def get_jurisdictions(self, policy) -> list[str]:
-        """Where the visible issuing authorities sit, each once, sorted."""
-        user = request_user(self.context)
-        return sorted({authority.jurisdiction for authority in policy.authorities.all()
-                       if authority.is_visible_to(user)})
-
 
 class PolicySerializer(PolicyListSerializer):
-    body_html = serializers.CharField(read_only=True)
+    body_html = MarkdownHtmlField("body")
     provisions = KeyProvisionSerializer(many=True, read_only=True)
     supersedes = LinkedSlugField(PolicyCompactSerializer, allow_null=True, required=False)
     superseded_by = LinkedSlugField(PolicyCompactSerializer, many=True, read_only=True)
@@ -125,9 +89,7 @@ class PolicySerializer(PolicyListSerializer):
     references = LinkedSlugField(ReferenceCompactSerializer, many=True, required=False)
 
     class Meta(PolicyListSerializer.Meta):
-        fields = (
-            "slug", "url", "title", "title_original", "document_number", "doc_type", "legal_status",
-            "issued_on", "issued_on_precision", "effective_on", "effective_on_precision", "authorities",
-            "jurisdictions", "summary", "body", "body_html", "provisions", "source_url", "supersedes",
-            "superseded_by", "categories", "therapies", "references", *COMMON,
+        fields = detail_fields(
+            PolicyListSerializer, "summary", "body", "body_html", "provisions", "source_url", "supersedes",
+            "superseded_by", "categories", "therapies", "references",
         )

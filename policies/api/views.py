@@ -1,15 +1,13 @@
-"""Declarative viewsets: a FilterSet, a reader and three serializers each."""
+"""Declarative viewsets: a FilterSet and three serializers each."""
 
 from __future__ import annotations
 
 from policies import filtersets
-from policies.api import reads
 from policies.api import serializers as s
 from portal.api.viewsets import EditorialViewSet
 
 
 class AuthorityViewSet(EditorialViewSet):
-    reader_class = reads.AuthorityReader
     filterset_class = filtersets.AuthorityFilterSet
     serializer_class = s.AuthoritySerializer
     list_serializer_class = s.AuthorityListSerializer
@@ -17,7 +15,6 @@ class AuthorityViewSet(EditorialViewSet):
 
 
 class PolicyViewSet(EditorialViewSet):
-    reader_class = reads.PolicyReader
     filterset_class = filtersets.PolicyDocumentFilterSet
     serializer_class = s.PolicySerializer
     list_serializer_class = s.PolicyListSerializer

@@ -1,15 +1,27 @@
-"""Serializer fields for related objects: compact objects when read, slugs when written.
+"""Serializer fields the resources share, each readable from a model instance and from a row.
 
-A related object the reader may not see (a draft mechanism linked to a published therapy)
-reads as `null`, or is left out of a list, whatever queryset the instance came from.
+Related objects read as compact objects and are written as slugs; a related object the
+reader may not see (a draft mechanism linked to a published therapy) reads as `null`, or is
+left out of a list, whatever queryset the instance came from. Fields with code of their own
+(partial dates, Markdown, derived values) keep it in one function that `to_representation`
+and `row_part()` (the fast read path, portal/api/rows.py) both call.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS, ManyRelatedField
+
+from portal import i18n
+from portal.api import rows
+from portal.dates import iso_partial_date, parse_partial_date
+from portal.markdown import render_markdown
 
 
 def request_user(context):
@@ -93,6 +105,12 @@ class LinkedSlugField(serializers.RelatedField):
     def use_pk_only_optimization(self):
         return False
 
+    def row_part(self, name, model, prefix, relations):
+        """A foreign key: the target's compact form, joined into the row."""
+        target = model._meta.get_field(self.source).related_model
+        joined = f"{prefix}{self.source}__"
+        return rows.Joined(name, target, rows.plan_for(self.compact, joined), joined)
+
 
 class LinkedSlugFieldSchema(OpenApiSerializerFieldExtension):
     """OpenAPI: a compact object in responses, a slug string in requests."""
@@ -104,3 +122,117 @@ class LinkedSlugFieldSchema(OpenApiSerializerFieldExtension):
         if direction == "request":
             return {"type": "string", "description": "Slug of the related object."}
         return auto_schema.resolve_serializer(self.target.compact, direction).ref
+
+
+def source_part(model, source: str, prefix: str) -> rows.Part:
+    """The stored value of `source` (a translated one in the active language)."""
+    if source in i18n.translated_fields(model):
+        return rows.Text(source, source, prefix)
+    return rows.Column(source, prefix + model._meta.get_field(source).attname)
+
+
+class DerivedField(serializers.Field):
+    """A read-only value computed from other fields of the object by `function`.
+
+    `DerivedField(Reference.link_for, "doi", "pmid", "url")` reads as
+    `Reference.link_for(obj.doi, obj.pmid, obj.url)`, from an instance and from a row alike;
+    `schema` is its OpenAPI schema.
+    """
+
+    def __init__(self, function: Callable, *sources: str, schema: dict | None = None, **kwargs):
+        self.function, self.sources = function, sources
+        self.schema = schema or {"type": "string"}
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, instance):
+        return self.function(*(getattr(instance, source) for source in self.sources))
+
+    def row_part(self, name, model, prefix, relations):
+        return rows.Computed(name, self.function, [source_part(model, source, prefix) for source in self.sources])
+
+
+class MarkdownHtmlField(DerivedField):
+    """A Markdown field rendered to sanitised HTML, in the response's language."""
+
+    def __init__(self, markdown_field: str, **kwargs):
+        kwargs.setdefault("help_text", _("`%s` rendered as sanitised HTML.") % markdown_field)
+        super().__init__(render_markdown, markdown_field, schema={"type": "string"}, **kwargs)
+
+
+@extend_schema_field({
+    "type": "string", "nullable": True, "example": "2021-09",
+    "description": "ISO 8601 cut to its precision: 2017-08-30, 2021-09, 2021-Q3 (written only) or 2012.",
+})
+class PartialDateField(serializers.Field):
+    """A date known to a day, month, quarter or year: "2021-09" reads and writes as such.
+
+    The model stores the first day of the period in `date_field` and the precision in
+    `<date_field>_precision` (portal/dates.py).
+    """
+
+    def __init__(self, date_field: str, **kwargs):
+        self.date_field = date_field
+        kwargs.update(source="*", allow_null=True)
+        if not kwargs.get("read_only"):
+            kwargs["required"] = False
+        super().__init__(**kwargs)
+
+    def to_representation(self, instance):
+        return iso_partial_date(getattr(instance, self.date_field), getattr(instance, f"{self.date_field}_precision"))
+
+    def row_part(self, name, model, prefix, relations):
+        date, precision = self.date_field, f"{self.date_field}_precision"
+        reads = [source_part(model, date, prefix), source_part(model, precision, prefix)]
+        return rows.Computed(name, iso_partial_date, reads)
+
+    def to_internal_value(self, data):
+        try:
+            value, precision = parse_partial_date(str(data))
+        except ValueError as error:
+            raise serializers.ValidationError(_("Use a date like 2017-08-30, 2021-09, 2021-Q3 or 2015.")) from error
+        return {self.date_field: value, f"{self.date_field}_precision": precision}
+
+    def validate_empty_values(self, data):
+        if data is None:
+            # Clearing the date: source="*" merges this dict into the validated data.
+            return True, {self.date_field: None}
+        return super().validate_empty_values(data)
+
+
+class DistinctValuesField(serializers.Field):
+    """The distinct values of `field` over the visible objects of relation `relation`, sorted
+    (a document's jurisdictions, from its issuing authorities). The serializer must show the
+    relation itself in an earlier field, so the rows read it once."""
+
+    def __init__(self, relation: str, field: str, **kwargs):
+        self.relation, self.field = relation, field
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, instance):
+        user = request_user(self.context)
+        return sorted({getattr(related, self.field) for related in getattr(instance, self.relation).all()
+                       if related.is_visible_to(user)})
+
+    def row_part(self, name, model, prefix, relations):
+        if self.relation not in relations:
+            raise ImproperlyConfigured(f"show “{self.relation}” in a field before “{name}”")
+        relation = relations[self.relation]
+        relation.extra.append(self.field)
+        return rows.Distinct(name, relation, self.field)
+
+
+class DerivedFieldSchema(OpenApiSerializerFieldExtension):
+    target_class = DerivedField
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {**self.target.schema, "readOnly": True}
+
+
+class DistinctValuesFieldSchema(OpenApiSerializerFieldExtension):
+    target_class = DistinctValuesField
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {"type": "array", "items": {"type": "string"}, "readOnly": True}

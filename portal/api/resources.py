@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from portal.api.reads import ReferenceReader
 from portal.api.serializers import ReferenceCompactSerializer, ReferenceSerializer
 from portal.api.viewsets import EditorialViewSet
 from portal.filtersets import ReferenceFilterSet
@@ -10,7 +9,6 @@ from portal.filtersets import ReferenceFilterSet
 
 class ReferenceViewSet(EditorialViewSet):
     filterset_class = ReferenceFilterSet
-    reader_class = ReferenceReader
     serializer_class = ReferenceSerializer
     list_serializer_class = ReferenceSerializer
     brief_serializer_class = ReferenceCompactSerializer

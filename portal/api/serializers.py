@@ -8,6 +8,7 @@ django-reversion revision with its user, like an admin save.
 from __future__ import annotations
 
 import reversion
+from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
@@ -16,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from portal.api import rows
+from portal.api.fields import DerivedField
 from portal.choices import EditorialStatus
 from portal.links import slug_path
 from portal.models import Reference
@@ -44,6 +47,9 @@ class ApiUrlField(serializers.Field):
 
     def to_representation(self, instance):
         return absolute(self.context, slug_path(f"api:{self.basename}-detail", instance.slug))
+
+    def row_part(self, name, model, prefix, relations):
+        return rows.ApiUrl(name, self.basename, prefix)
 
 
 def detail_url_field(basename: str) -> ApiUrlField:
@@ -93,7 +99,15 @@ class WebUrlField(serializers.Field):
             path = instance.get_absolute_url()
         return absolute(self.context, path) if path else None
 
+    def row_part(self, name, model, prefix, relations):
+        if not model.public_url_name:
+            raise ImproperlyConfigured(f"{model.__name__} has no public page (public_url_name)")
+        return rows.WebUrl(name, model.public_url_name, prefix)
 
+
+def link_or_none(doi: str, pmid: str, url: str) -> str | None:
+    """A reference's page is its source: DOI, PubMed or URL (`Reference.get_absolute_url`)."""
+    return Reference.link_for(doi, pmid, url) or None
 
 
 class EditorialSerializer(serializers.ModelSerializer):
@@ -171,12 +185,21 @@ class EditorialSerializer(serializers.ModelSerializer):
         """Write inline rows given in the request; nothing to do by default."""
 
 
+def detail_fields(list_serializer, *extra: str) -> tuple[str, ...]:
+    """A detail's fields: those of the list item, then `extra`, then the common ones."""
+    common = EditorialSerializer.common_fields
+    return (*(name for name in list_serializer.Meta.fields if name not in common), *extra, *common)
+
+
 class ReferenceSerializer(EditorialSerializer):
     source_url = serializers.URLField(
         source="url", required=False, allow_blank=True, max_length=1000,
         help_text=_("Where the source can be read (the model's URL field)."),
     )
-    link = serializers.CharField(read_only=True, help_text=_("The most durable address: DOI, PubMed, then URL."))
+    link = DerivedField(Reference.link_for, "doi", "pmid", "url",
+                        help_text=_("The most durable address: DOI, PubMed, then URL."))
+    web_url = DerivedField(link_or_none, "doi", "pmid", "url",
+                           schema={"type": "string", "format": "uri", "nullable": True})
 
     class Meta:
         model = Reference

@@ -1,8 +1,8 @@
 """What every API view shares: strict query parameters, language, conditional GET, caching.
 
-Resource viewsets stay declarative: a FilterSet, a reader (how the resource reads, from
-rows) and the serializers (writes and the schema); every queryset starts from
-`visible_to(user)`.
+Resource viewsets stay declarative: a FilterSet and three serializers (list item, detail,
+compact), which state the resource's shape once for reads, writes and the schema; every
+queryset starts from `visible_to(user)`.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from portal.api.history import HistoryMixin
+from portal.api.reads import Reader, Resource
 from portal.api.schema import EditorialAutoSchema
 
 LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
@@ -113,10 +114,10 @@ class FilterBackend(DjangoFilterBackend):
 class EditorialViewSet(ApiViewMixin, HistoryMixin, viewsets.ModelViewSet):
     """A curated resource looked up by slug.
 
-    Subclasses set `filterset_class`, `reader_class` (how lists and details read, from
-    rows: portal/api/reads.py), and the serializers that validate writes and describe the
-    responses in the schema: `serializer_class` (detail and writes), `list_serializer_class`
-    and `brief_serializer_class`.
+    Subclasses set `filterset_class` and the serializers: `serializer_class` (detail and
+    writes), `list_serializer_class` and `brief_serializer_class`. Reads are answered from
+    rows shaped by plans compiled from those serializers (portal/api/reads.py), so each field
+    is declared once.
     """
 
     schema = EditorialAutoSchema()
@@ -127,7 +128,6 @@ class EditorialViewSet(ApiViewMixin, HistoryMixin, viewsets.ModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
     filter_backends = [FilterBackend]
     permission_classes = [permissions.DjangoModelPermissionsOrAnonReadOnly]
-    reader_class = None
     list_serializer_class = None
     brief_serializer_class = None
 
@@ -135,14 +135,24 @@ class EditorialViewSet(ApiViewMixin, HistoryMixin, viewsets.ModelViewSet):
         return self.filterset_class.Meta.model.objects.visible_to(self.request.user)
 
     # --- reads --------------------------------------------------------------------------
+    @classmethod
+    def resource(cls) -> Resource:
+        """The resource's shapes, compiled once per viewset class."""
+        if "_resource" not in cls.__dict__:
+            cls._resource = Resource(cls.list_serializer_class, cls.serializer_class, cls.brief_serializer_class)
+        return cls._resource
+
+    def reader(self) -> Reader:
+        return Reader(self.request, self.resource())
+
     def list(self, request, *args, **kwargs):
-        reader = self.reader_class(request)
+        reader = self.reader()
         queryset = self.filter_queryset(self.get_queryset())
         rows = self.paginate_queryset(reader.brief_rows(queryset) if self.brief else reader.list_rows(queryset))
         return self.get_paginated_response(reader.brief_items(rows) if self.brief else reader.items(rows))
 
     def retrieve(self, request, *args, **kwargs):
-        return Response(self.reader_class(request).retrieve(self.get_queryset(), kwargs[self.lookup_field]))
+        return Response(self.reader().retrieve(self.get_queryset(), kwargs[self.lookup_field]))
 
     # --- parameters -------------------------------------------------------------------
     def allowed_query_params(self) -> set[str]:
@@ -169,7 +179,7 @@ class EditorialViewSet(ApiViewMixin, HistoryMixin, viewsets.ModelViewSet):
 
     # --- writes answer with the object as a reader would fetch it ---------------------
     def detail_response(self, instance, status_code):
-        detail = self.reader_class(self.request).retrieve(self.get_queryset(), instance.slug)
+        detail = self.reader().retrieve(self.get_queryset(), instance.slug)
         return Response(detail, status=status_code)
 
     def create(self, request, *args, **kwargs):

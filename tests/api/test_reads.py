@@ -18,6 +18,7 @@ from django.utils import translation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 
+from portal.api.reads import Reader
 from portal.api.resources import resources
 from portal.models import EditorialModel
 from tests.api.conftest import RESOURCES
@@ -73,7 +74,7 @@ def test_list_items_match_the_list_serializer(world, reader_user, language):
     viewset, model, _objects = world
     request = request_as(reader_user)
     queryset = model.objects.visible_to(reader_user)
-    reader = viewset.reader_class(request)
+    reader = Reader(request, viewset.resource())
     expected = viewset.list_serializer_class(queryset, many=True, context={"request": request}).data
     assert as_json(reader.items(reader.list_rows(queryset))) == as_json(expected)
 
@@ -82,7 +83,7 @@ def test_brief_items_match_the_compact_serializer(world, reader_user, language):
     viewset, model, _objects = world
     request = request_as(reader_user)
     queryset = model.objects.visible_to(reader_user)
-    reader = viewset.reader_class(request)
+    reader = Reader(request, viewset.resource())
     expected = viewset.brief_serializer_class(queryset, many=True, context={"request": request}).data
     assert as_json(reader.brief_items(reader.brief_rows(queryset))) == as_json(expected)
 
@@ -93,7 +94,7 @@ def test_detail_matches_the_serializer(world, reader_user, language):
     for obj in objects:
         obj.refresh_from_db()
         expected = viewset.serializer_class(obj, context={"request": request}).data
-        detail = viewset.reader_class(request).retrieve(model.objects.visible_to(reader_user), obj.slug)
+        detail = Reader(request, viewset.resource()).retrieve(model.objects.visible_to(reader_user), obj.slug)
         assert as_json(detail) == as_json(expected)
 
 
@@ -101,6 +102,6 @@ def test_a_detail_reads_its_relations(world, language):
     """The comparison above is only as good as the relations it sees: some are filled."""
     viewset, model, objects = world
     request = request_as(AnonymousUser())
-    detail = viewset.reader_class(request).retrieve(model.objects.published(), objects[1].slug)
+    detail = Reader(request, viewset.resource()).retrieve(model.objects.published(), objects[1].slug)
     lists = [value for value in detail.values() if isinstance(value, list) and value]
     assert lists or model.__name__ == "Reference"

@@ -8,12 +8,22 @@ show them).
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from portal.api.fields import LinkedSlugField, VisibleLinksSerializer
-from portal.api.serializers import CompactSerializer, EditorialSerializer, ReferenceCompactSerializer
-from portal.dates import iso_partial_date
+from portal.api.fields import (
+    DerivedField,
+    LinkedSlugField,
+    MarkdownHtmlField,
+    PartialDateField,
+    VisibleLinksSerializer,
+)
+from portal.api.serializers import (
+    CompactSerializer,
+    EditorialSerializer,
+    ReferenceCompactSerializer,
+    detail_fields,
+)
+from therapies.choices import AGENCY_JURISDICTION
 from therapies.models import (
     Approval,
     Condition,
@@ -111,28 +121,25 @@ class CategoryListSerializer(EditorialSerializer):
 
 
 class CategorySerializer(CategoryListSerializer):
-    description_html = serializers.CharField(read_only=True)
+    description_html = MarkdownHtmlField("description")
     children = LinkedSlugField(CategoryCompactSerializer, many=True, read_only=True)
     therapies = LinkedSlugField(TherapyCompactSerializer, many=True, read_only=True)
     references = references_field()
 
     class Meta(CategoryListSerializer.Meta):
-        fields = (
-            "slug", "url", "name", "parent", "position", "mesh_id", "description", "description_html",
-            "children", "therapies", "references", *COMMON,
-        )
+        fields = detail_fields(
+            CategoryListSerializer, "description", "description_html", "children", "therapies", "references")
 
 
 # --- therapies --------------------------------------------------------------------------
 class ApprovalSerializer(serializers.ModelSerializer):
     """A regulator's decision, its date cut to the precision the source gives."""
 
-    jurisdiction = serializers.CharField(read_only=True)
-    date = serializers.CharField(source="decided_on_iso", read_only=True, help_text=_(
-        "ISO 8601 cut to its precision: 2017-08-30, 2021-09 or 2012 (a quarter gives its first month)."))
+    jurisdiction = DerivedField(AGENCY_JURISDICTION.__getitem__, "agency")
+    date = PartialDateField("decided_on", read_only=True)
     date_precision = serializers.CharField(source="decided_on_precision", read_only=True)
     indication = LinkedSlugField(ConditionCompactSerializer, read_only=True, allow_null=True)
-    withdrawn_on = serializers.SerializerMethodField()
+    withdrawn_on = PartialDateField("withdrawn_on", read_only=True)
     reference = LinkedSlugField(ReferenceCompactSerializer, read_only=True, allow_null=True)
 
     class Meta:
@@ -142,10 +149,6 @@ class ApprovalSerializer(serializers.ModelSerializer):
             "indication_text", "withdrawn_on", "withdrawn_on_precision", "reference",
         )
         read_only_fields = fields
-
-    @extend_schema_field({"type": "string", "nullable": True})
-    def get_withdrawn_on(self, approval) -> str | None:
-        return iso_partial_date(approval.withdrawn_on, approval.withdrawn_on_precision)
 
 
 class TherapyMechanismSerializer(serializers.ModelSerializer):
@@ -173,7 +176,7 @@ class TherapyListSerializer(EditorialSerializer):
 
 
 class TherapySerializer(TherapyListSerializer):
-    body_html = serializers.CharField(read_only=True)
+    body_html = MarkdownHtmlField("body")
     approvals = ApprovalSerializer(many=True, read_only=True)
     mechanisms = TherapyMechanismSerializer(source="mechanism_links", many=True, required=False)
     conditions = LinkedSlugField(ConditionCompactSerializer, many=True, required=False)
@@ -182,10 +185,9 @@ class TherapySerializer(TherapyListSerializer):
     nested_fields = ("mechanism_links",)
 
     class Meta(TherapyListSerializer.Meta):
-        fields = (
-            "slug", "url", "name", "kind", "stage", "cell_source", "cell_type", "category", "modality",
-            "generic_name", "developer", "summary", "body", "body_html", "approvals", "mechanisms",
-            "conditions", "target_molecules", "references", "last_reviewed_on", *COMMON,
+        fields = detail_fields(
+            TherapyListSerializer, "cell_type", "summary", "body", "body_html", "approvals", "mechanisms",
+            "conditions", "target_molecules", "references", "last_reviewed_on",
         )
 
     def validate_mechanisms(self, links):
@@ -204,15 +206,12 @@ class ConditionListSerializer(EditorialSerializer):
 
 
 class ConditionSerializer(ConditionListSerializer):
-    description_html = serializers.CharField(read_only=True)
+    description_html = MarkdownHtmlField("description")
     therapies = LinkedSlugField(TherapyCompactSerializer, many=True, read_only=True)
     references = references_field()
 
     class Meta(ConditionListSerializer.Meta):
-        fields = (
-            "slug", "url", "name", "icd10", "icd10_cm", "mesh_id", "description", "description_html",
-            "therapies", "references", *COMMON,
-        )
+        fields = detail_fields(ConditionListSerializer, "description", "description_html", "therapies", "references")
 
 
 # --- mechanisms -------------------------------------------------------------------------
@@ -235,17 +234,15 @@ class MechanismListSerializer(EditorialSerializer):
 
 
 class MechanismSerializer(MechanismListSerializer):
-    body_html = serializers.CharField(read_only=True)
+    body_html = MarkdownHtmlField("body")
     molecules = MechanismMoleculeSerializer(source="molecule_links", many=True, required=False)
     therapies = LinkedSlugField(TherapyCompactSerializer, many=True, read_only=True)
     references = references_field()
     nested_fields = ("molecule_links",)
 
     class Meta(MechanismListSerializer.Meta):
-        fields = (
-            "slug", "url", "name", "effect", "mesh_id", "summary", "body", "body_html", "molecules",
-            "therapies", "references", *COMMON,
-        )
+        fields = detail_fields(
+            MechanismListSerializer, "summary", "body", "body_html", "molecules", "therapies", "references")
 
     def validate_molecules(self, links):
         return unique_links(links, "molecule")
@@ -266,13 +263,11 @@ class MoleculeListSerializer(EditorialSerializer):
 
 
 class MoleculeSerializer(MoleculeListSerializer):
-    description_html = serializers.CharField(read_only=True)
+    description_html = MarkdownHtmlField("description")
     mechanisms = LinkedSlugField(MechanismCompactSerializer, many=True, read_only=True)
     therapies = LinkedSlugField(TherapyCompactSerializer, source="targeted_by", many=True, read_only=True)
     references = references_field()
 
     class Meta(MoleculeListSerializer.Meta):
-        fields = (
-            "slug", "url", "symbol", "name", "kind", "aliases", "uniprot", "hgnc", "ncbi_gene", "description",
-            "description_html", "mechanisms", "therapies", "references", *COMMON,
-        )
+        fields = detail_fields(
+            MoleculeListSerializer, "description", "description_html", "mechanisms", "therapies", "references")

@@ -1,15 +1,13 @@
-"""Declarative viewsets: a FilterSet, a reader and three serializers each."""
+"""Declarative viewsets: a FilterSet and three serializers each."""
 
 from __future__ import annotations
 
 from portal.api.viewsets import EditorialViewSet
 from therapies import filtersets
-from therapies.api import reads
 from therapies.api import serializers as s
 
 
 class CategoryViewSet(EditorialViewSet):
-    reader_class = reads.CategoryReader
     filterset_class = filtersets.TherapyCategoryFilterSet
     serializer_class = s.CategorySerializer
     list_serializer_class = s.CategoryListSerializer
@@ -17,7 +15,6 @@ class CategoryViewSet(EditorialViewSet):
 
 
 class TherapyViewSet(EditorialViewSet):
-    reader_class = reads.TherapyReader
     filterset_class = filtersets.TherapyFilterSet
     serializer_class = s.TherapySerializer
     list_serializer_class = s.TherapyListSerializer
@@ -25,7 +22,6 @@ class TherapyViewSet(EditorialViewSet):
 
 
 class ConditionViewSet(EditorialViewSet):
-    reader_class = reads.ConditionReader
     filterset_class = filtersets.ConditionFilterSet
     serializer_class = s.ConditionSerializer
     list_serializer_class = s.ConditionListSerializer
@@ -33,7 +29,6 @@ class ConditionViewSet(EditorialViewSet):
 
 
 class MechanismViewSet(EditorialViewSet):
-    reader_class = reads.MechanismReader
     filterset_class = filtersets.MechanismFilterSet
     serializer_class = s.MechanismSerializer
     list_serializer_class = s.MechanismListSerializer
@@ -41,7 +36,6 @@ class MechanismViewSet(EditorialViewSet):
 
 
 class MoleculeViewSet(EditorialViewSet):
-    reader_class = reads.MoleculeReader
     filterset_class = filtersets.MoleculeFilterSet
     serializer_class = s.MoleculeSerializer
     list_serializer_class = s.MoleculeListSerializer
