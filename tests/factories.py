@@ -1,10 +1,17 @@
-"""factory_boy factories for every curated model. Translated fields are set per language."""
+"""factory_boy factories for every curated model.
+
+Every optional field is filled, translated fields in both languages, and partial dates
+take each precision in turn: a test comparing two ways of reading an object then compares
+real values, not empty against empty. `tests.factories.clear_optional(obj)` empties them
+again where a test needs the blanks and nulls.
+"""
 
 import datetime
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import models
 
 from policies.models import Authority, KeyProvision, PolicyDocument
 from portal.choices import EditorialStatus
@@ -19,6 +26,39 @@ from therapies.models import (
     TherapyCategory,
     TherapyMechanism,
 )
+
+# Partial dates take each precision in turn (each stored as the first day of its period).
+PRECISIONS = ("day", "month", "quarter", "year")
+
+
+def partial_date(day: datetime.date, precision_field: str):
+    """`day` cut back to the first day of the period its object's precision names."""
+    def start(obj):
+        precision = getattr(obj, precision_field)
+        if precision == "month":
+            return day.replace(day=1)
+        if precision == "quarter":
+            return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+        if precision == "year":
+            return day.replace(month=1, day=1)
+        return day
+    return factory.LazyAttribute(start)
+
+
+def clear_optional(obj, keep: tuple[str, ...] = ()) -> None:
+    """Empty every optional field of `obj` but those in `keep` (blank text, null values and
+    foreign keys), in place and in the database, so a test sees the blanks and nulls beside
+    the filled factories."""
+    values = {}
+    for field in obj._meta.concrete_fields:
+        if field.primary_key or field.name in ("slug", *keep) or field.auto_created:
+            continue
+        if field.null:
+            values[field.attname] = None
+        elif field.blank and isinstance(field, (models.CharField, models.TextField)):
+            values[field.attname] = ""
+    type(obj).objects.filter(pk=obj.pk).update(**values)
+    obj.refresh_from_db()
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -42,9 +82,13 @@ class ReferenceFactory(factory.django.DjangoModelFactory):
         model = Reference
 
     title = factory.Sequence(lambda n: f"Source document {n}")
+    authors = factory.Sequence(lambda n: f"Author A, Author {n}")
     publisher = "Example Journal"
     year = 2023
+    doi = factory.Sequence(lambda n: f"10.1000/example.{n}")
+    pmid = factory.Sequence(lambda n: str(30000000 + n))
     url = factory.Sequence(lambda n: f"https://example.org/source/{n}")
+    accessed_on = datetime.date(2026, 11, 2)
     status = EditorialStatus.PUBLISHED
 
 
@@ -69,8 +113,10 @@ class TherapyCategoryFactory(PublishedFactory):
 
     name_en = factory.Sequence(lambda n: f"Category {n}")
     name_zh_hans = factory.Sequence(lambda n: f"类别{n}")
-    description_en = "A family of cell therapies."
-    description_zh_hans = "一类细胞疗法。"
+    description_en = "A family of *cell* therapies."
+    description_zh_hans = "一类**细胞**疗法。"
+    position = factory.Sequence(lambda n: n % 7)
+    mesh_id = factory.Sequence(lambda n: f"D{n:06d}")
 
 
 class MoleculeFactory(PublishedFactory):
@@ -80,7 +126,13 @@ class MoleculeFactory(PublishedFactory):
     symbol = factory.Sequence(lambda n: f"MOL{n}")
     name_en = factory.Sequence(lambda n: f"Molecule {n}")
     name_zh_hans = factory.Sequence(lambda n: f"分子{n}")
+    aliases = factory.Sequence(lambda n: f"M-{n}, MF{n}")
     kind = "growth_factor"
+    description_en = "A signalling *protein*."
+    description_zh_hans = "一种信号**蛋白**。"
+    uniprot = factory.Sequence(lambda n: f"P{n:05d}")
+    hgnc_id = factory.Sequence(lambda n: f"HGNC:{n + 1}")
+    ncbi_gene_id = factory.Sequence(lambda n: str(n + 1))
 
 
 class ConditionFactory(PublishedFactory):
@@ -89,7 +141,11 @@ class ConditionFactory(PublishedFactory):
 
     name_en = factory.Sequence(lambda n: f"Condition {n}")
     name_zh_hans = factory.Sequence(lambda n: f"疾病{n}")
+    description_en = "A *disease*."
+    description_zh_hans = "一种**疾病**。"
     icd10 = "M17"
+    icd10_cm = "M17.0"
+    mesh_id = factory.Sequence(lambda n: f"D{n + 100000:06d}")
 
 
 class MechanismFactory(PublishedFactory):
@@ -100,6 +156,9 @@ class MechanismFactory(PublishedFactory):
     name_zh_hans = factory.Sequence(lambda n: f"机制{n}")
     summary_en = "How the cells act."
     summary_zh_hans = "细胞如何起作用。"
+    body_en = "The cells *home* to the injury."
+    body_zh_hans = "细胞**归巢**到损伤处。"
+    mesh_id = factory.Sequence(lambda n: f"D{n + 200000:06d}")
 
 
 class MechanismMoleculeFactory(factory.django.DjangoModelFactory):
@@ -109,6 +168,7 @@ class MechanismMoleculeFactory(factory.django.DjangoModelFactory):
     mechanism = factory.SubFactory(MechanismFactory)
     molecule = factory.SubFactory(MoleculeFactory)
     role_en = "Signals to nearby cells."
+    role_zh_hans = "向邻近细胞发出信号。"
 
 
 class TherapyFactory(PublishedFactory):
@@ -121,8 +181,16 @@ class TherapyFactory(PublishedFactory):
     category = factory.SubFactory(TherapyCategoryFactory)
     cell_source = "autologous"
     stage = "approved"
+    generic_name = factory.Sequence(lambda n: f"examplecel-{n}")
+    developer_en = factory.Sequence(lambda n: f"Example Bio {n}")
+    developer_zh_hans = factory.Sequence(lambda n: f"示例生物{n}")
+    cell_type_en = "T cells"
+    cell_type_zh_hans = "T细胞"
     summary_en = "A cell therapy product."
     summary_zh_hans = "一种细胞治疗产品。"
+    body_en = "Made from the patient's *own* cells."
+    body_zh_hans = "由患者**自身**细胞制成。"
+    last_reviewed_on = datetime.date(2026, 10, 1)
 
 
 class TherapyMechanismFactory(factory.django.DjangoModelFactory):
@@ -132,6 +200,7 @@ class TherapyMechanismFactory(factory.django.DjangoModelFactory):
     therapy = factory.SubFactory(TherapyFactory)
     mechanism = factory.SubFactory(MechanismFactory)
     role_en = "Kills the target cells."
+    role_zh_hans = "杀伤靶细胞。"
 
 
 class ApprovalFactory(factory.django.DjangoModelFactory):
@@ -140,11 +209,19 @@ class ApprovalFactory(factory.django.DjangoModelFactory):
 
     therapy = factory.SubFactory(TherapyFactory)
     agency = "fda"
-    decided_on = datetime.date(2017, 8, 30)
-    decided_on_precision = "day"
+    decided_on_precision = factory.Sequence(lambda n: PRECISIONS[n % len(PRECISIONS)])
+    decided_on = partial_date(datetime.date(2017, 8, 30), "decided_on_precision")
     approval_type = "full"
     indication = factory.SubFactory(ConditionFactory)
+    indication_text_en = "Adults with relapsed disease."
+    indication_text_zh_hans = "复发的成人患者。"
     status = "active"
+    reference = factory.SubFactory(ReferenceFactory)
+
+    class Params:
+        # A withdrawal known to the month, after the decision.
+        withdrawn = factory.Trait(
+            status="withdrawn", withdrawn_on=datetime.date(2019, 3, 1), withdrawn_on_precision="month")
 
 
 class AuthorityFactory(PublishedFactory):
@@ -153,8 +230,13 @@ class AuthorityFactory(PublishedFactory):
 
     name_en = factory.Sequence(lambda n: f"Authority {n}")
     name_zh_hans = factory.Sequence(lambda n: f"机构{n}")
+    abbreviation_en = factory.Sequence(lambda n: f"AUTH{n}")
+    abbreviation_zh_hans = factory.Sequence(lambda n: f"机构简称{n}")
     jurisdiction = "CN"
     level = "national"
+    website = factory.Sequence(lambda n: f"https://authority{n}.example.org/")
+    description_en = "A *regulator*."
+    description_zh_hans = "一个**监管机构**。"
 
 
 class PolicyDocumentFactory(PublishedFactory):
@@ -163,12 +245,19 @@ class PolicyDocumentFactory(PublishedFactory):
 
     title_en = factory.Sequence(lambda n: f"Policy document {n}")
     title_zh_hans = factory.Sequence(lambda n: f"政策文件{n}")
+    title_original = factory.Sequence(lambda n: f"原文标题{n}")
+    document_number = factory.Sequence(lambda n: f"No. {n}/2022")
     doc_type = "guideline"
     legal_status = "in_force"
-    issued_on = datetime.date(2022, 5, 10)
-    issued_on_precision = "day"
+    issued_on_precision = factory.Sequence(lambda n: PRECISIONS[n % len(PRECISIONS)])
+    issued_on = partial_date(datetime.date(2022, 5, 10), "issued_on_precision")
+    effective_on_precision = factory.Sequence(lambda n: PRECISIONS[(n + 1) % len(PRECISIONS)])
+    effective_on = partial_date(datetime.date(2023, 8, 15), "effective_on_precision")
     summary_en = "What the document requires."
     summary_zh_hans = "文件的要求。"
+    body_en = "Sponsors *must* report."
+    body_zh_hans = "申办者**必须**报告。"
+    source_url = factory.Sequence(lambda n: f"https://authority.example.org/documents/{n}")
 
     @factory.post_generation
     def authorities(self, create, extracted, **kwargs):
@@ -183,4 +272,6 @@ class KeyProvisionFactory(factory.django.DjangoModelFactory):
     policy = factory.SubFactory(PolicyDocumentFactory)
     position = factory.Sequence(int)
     heading_en = "Scope"
+    heading_zh_hans = "范围"
     text_en = "Applies to cell therapy products."
+    text_zh_hans = "适用于细胞治疗产品。"

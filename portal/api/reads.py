@@ -60,8 +60,9 @@ class Resource:
         return [r for r in relations if r.unionable()], [r for r in relations if not r.unionable()]
 
     @property
-    def name(self) -> str:
-        return self.detail_plan.model._meta.label_lower
+    def key(self) -> str:
+        """Names the resource's prepared statements (portal/prepared.py)."""
+        return f"{self.detail_serializer.__module__}.{self.detail_serializer.__qualname__}"
 
 
 class Reader:
@@ -130,7 +131,7 @@ class Reader:
     def fetch(self, name: str, build: Callable[..., QuerySet], columns: list[str], **values) -> list[dict]:
         """Rows (dicts of `columns`) of the queryset `build(**values)`; prepared once per
         process for readers who see published content only."""
-        key = (self.resource.name, name, self.suffix) if self.sees_published_only else None
+        key = (self.resource.key, name, self.suffix) if self.sees_published_only else None
         rows = prepared_rows(key, lambda **given: plain(build(**given)).values_list(*columns), **values)
         return [dict(zip(columns, row, strict=True)) for row in rows]
 
@@ -142,7 +143,7 @@ class Reader:
             return union_queryset([(relation.queryset(self.visible, pk), cols)
                                    for relation, cols in zip(relations, columns, strict=True)])
 
-        key = (self.resource.name, "relations", self.suffix) if self.sees_published_only else None
+        key = (self.resource.key, "relations", self.suffix) if self.sees_published_only else None
         parts = split_union_rows(prepared_rows(key, build, pk=pk), [len(cols) for cols in columns])
         return {relation.key: [dict(zip(cols, values, strict=True)) for values in rows]
                 for relation, cols, rows in zip(relations, columns, parts, strict=True)}

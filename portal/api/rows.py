@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
@@ -185,7 +185,7 @@ class Relation:
     def model(self) -> type:
         return self.plan.model
 
-    @property
+    @cached_property
     def columns(self) -> list[str]:
         return list(dict.fromkeys((*self.plan.columns, *self.extra)))
 
@@ -247,11 +247,11 @@ class Plan:
     model: type
     parts: list[Part]
 
-    @property
+    @cached_property
     def columns(self) -> list[str]:
         return list(dict.fromkeys(column for part in self.parts for column in part.columns))
 
-    @property
+    @cached_property
     def relations(self) -> list[Relation]:
         return list({id(relation): relation for part in self.parts for relation in part.relations}.values())
 

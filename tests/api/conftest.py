@@ -199,7 +199,8 @@ RESOURCES = [
             "authority": lambda match, other: _policy_with_authority(match, other).slug,
             "doc_type": _set(doc_type="law"),
             "legal_status": _set(legal_status="repealed"),
-            "issued_after": lambda match, other: _set(issued_on=datetime.date(2030, 1, 1))(match, other)
+            "issued_after": lambda match, other: _set(
+                issued_on=datetime.date(2030, 1, 1), effective_on=datetime.date(2030, 2, 1))(match, other)
             and "2029-06-01",
             "issued_before": lambda match, other: _set(issued_on=datetime.date(1999, 1, 1))(match, other)
             and "2000-01-01",

@@ -59,7 +59,7 @@ def test_reference_requires_a_doi_pmid_or_url():
 
 def test_reference_link_prefers_doi_then_pubmed():
     assert ReferenceFactory(doi="10.1186/s13287-025-04343-0").link == "https://doi.org/10.1186/s13287-025-04343-0"
-    assert ReferenceFactory(pmid="32046775").link == "https://pubmed.ncbi.nlm.nih.gov/32046775/"
+    assert ReferenceFactory(doi="", pmid="32046775").link == "https://pubmed.ncbi.nlm.nih.gov/32046775/"
 
 
 @pytest.mark.parametrize(("field", "value"), [("doi", "doi.org/10.1/x"), ("pmid", "PMID123")])

@@ -28,7 +28,9 @@ def world(db):
     child = TherapyCategoryFactory(name_en="Mesenchymal stem cells", name_zh_hans="间充质干细胞", parent=root,
                                    slug="msc")
     draft_category = TherapyCategoryFactory(name_en="Secret category", parent=root, status="draft")
-    knee = ConditionFactory(name_en="Knee osteoarthritis", name_zh_hans="膝骨关节炎", slug="knee-osteoarthritis")
+    knee = ConditionFactory(name_en="Knee osteoarthritis", name_zh_hans="膝骨关节炎", slug="knee-osteoarthritis",
+                            description_en="Wear of the knee's cartilage.",
+                            description_zh_hans="膝骨关节炎是软骨的磨损。")
     draft_condition = ConditionFactory(name_en="Hidden disease", status="draft")
     igf = MoleculeFactory(symbol="IGF1", name_en="Insulin-like growth factor 1", aliases="IGF-I",
                           uniprot="P05019", hgnc_id="HGNC:5464", ncbi_gene_id="3479", slug="igf1")
