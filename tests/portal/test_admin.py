@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from reversion.models import Version
 
-from portal.roles import CURATED_MODELS
+from portal import registry
 from tests.factories import (
     ApprovalFactory,
     ConditionFactory,
@@ -19,7 +19,7 @@ from therapies.models import Therapy
 
 pytestmark = pytest.mark.django_db
 
-ADMIN_MODELS = [(app, model) for app, models in CURATED_MODELS.items() for model in models]
+ADMIN_MODELS = [(model._meta.app_label, model._meta.model_name) for model in registry.curated_models()]
 # Session, user, permissions and the page's own queries; must not grow with the rows shown.
 ADMIN_QUERY_BOUND = 20
 
