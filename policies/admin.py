@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline
 
 from policies.models import Authority, KeyProvision, PolicyDocument
-from portal.admin import EditorialAdmin, TranslatedEditorialAdmin
+from portal.admin import EditorialAdmin, ShowsEveryField, TranslatedEditorialAdmin
 
 
 @admin.register(Authority)
@@ -21,7 +21,7 @@ class AuthorityAdmin(TranslatedEditorialAdmin):
     ]
 
 
-class KeyProvisionInline(TranslationStackedInline):
+class KeyProvisionInline(ShowsEveryField, TranslationStackedInline):
     model = KeyProvision
     fields = ["position", "heading", "text"]
     extra = 0

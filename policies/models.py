@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import reversion
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,15 +9,16 @@ from django.utils.translation import gettext_lazy as _
 from policies.choices import AuthorityLevel, DocumentType, LegalStatus
 from portal.choices import DatePrecision, Jurisdiction
 from portal.dates import display_partial_date, iso_partial_date, partial_date_error
-from portal.markdown import render_markdown
 from portal.models import EditorialModel
 
 
-@reversion.register()
 class Authority(EditorialModel):
     """A body that issues policy: a ministry, a regulator, a legislature."""
 
     public_url_name = "policies:authority-detail"
+    public_list_url_name = "policies:authority-list"
+    data_file = "authorities.yaml"
+    markdown_fields = ("description",)
 
     name = models.CharField(_("name"), max_length=255)
     abbreviation = models.CharField(_("abbreviation"), max_length=40, blank=True)
@@ -33,12 +33,7 @@ class Authority(EditorialModel):
         verbose_name = _("authority")
         verbose_name_plural = _("authorities")
 
-    @property
-    def description_html(self):
-        return render_markdown(self.description)
 
-
-@reversion.register(follow=["provisions"])
 class PolicyDocument(EditorialModel):
     """A law, regulation, plan, guideline, standard or notice that governs cell therapy.
 
@@ -48,6 +43,10 @@ class PolicyDocument(EditorialModel):
 
     slug_source_field = "title"
     public_url_name = "policies:policy-detail"
+    public_list_url_name = "policies:policy-list"
+    data_file = "policies.yaml"
+    markdown_fields = ("body",)
+    inline_children = ("provisions",)
 
     title = models.CharField(_("title"), max_length=500)
     title_original = models.CharField(
@@ -152,12 +151,7 @@ class PolicyDocument(EditorialModel):
     def effective_on_display(self) -> str:
         return display_partial_date(self.effective_on, self.effective_on_precision)
 
-    @property
-    def body_html(self):
-        return render_markdown(self.body)
 
-
-@reversion.register()
 class KeyProvision(models.Model):
     """One provision of a policy that matters for cell therapy, in the document's order."""
 

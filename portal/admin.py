@@ -2,16 +2,25 @@
 
 Status changes are checked on the server in two places that share one rule
 (`EditorialModel.check_status_change`): the change form and the bulk actions.
+
+Declared fieldsets and inlines arrange the form; they never hide anything. A field the
+fieldsets leave out shows in a last "Other" fieldset, and an inline child of the model
+(`portal.registry`) without a declared inline gets a plain one, so a field or a child
+added to a model shows in the admin without an edit here.
 """
+
+from functools import cache
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TranslationAdmin
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from reversion.admin import VersionAdmin
 
+from portal import i18n, registry
 from portal.choices import EditorialStatus
 from portal.models import Reference
 
@@ -34,7 +43,40 @@ class EditorialAdminForm(forms.ModelForm):
         return new_status
 
 
-class EditorialAdmin(VersionAdmin):
+def form_fields(model) -> list[str]:
+    """The fields of `model` an editor fills in: editable, and for a translated field its
+    language columns (modeltranslation's admin shows those, never the original)."""
+    originals = i18n.translated_fields(model)
+    return [
+        field.name for field in model._meta.get_fields()
+        if (field.concrete or field.many_to_many) and field.editable and not field.auto_created
+        and not field.primary_key and field.name not in originals
+        # a many-to-many with a `through` model of its own is edited as inline rows
+        and not (field.many_to_many and not field.remote_field.through._meta.auto_created)
+    ]
+
+
+class ShowsEveryField:
+    """Admin (or inline) mixin: the declared fieldsets, then every field they leave out."""
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        skipped = {*flatten_fieldsets(fieldsets), *self.get_readonly_fields(request, obj)}
+        parent_model = getattr(self, "parent_model", None)
+        if parent_model is not None:  # an inline: its formset sets the key to the parent
+            skipped |= {field.name for field in self.model._meta.fields if field.related_model is parent_model}
+        unplaced = [name for name in form_fields(self.model) if name not in skipped]
+        return [*fieldsets, (_("Other"), {"fields": unplaced})] if unplaced else fieldsets
+
+
+@cache
+def default_inline(model) -> type[admin.TabularInline]:
+    """A plain tabular inline for an inline child no admin declares one for."""
+    base = TranslationTabularInline if i18n.translated_fields(model) else admin.TabularInline
+    return type(f"{model.__name__}Inline", (ShowsEveryField, base), {"model": model, "extra": 0})
+
+
+class EditorialAdmin(ShowsEveryField, VersionAdmin):
     """History (django-reversion), authorship stamps and workflow actions."""
 
     form = EditorialAdminForm
@@ -49,6 +91,13 @@ class EditorialAdmin(VersionAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         # A subclass per request, so the user never leaks between concurrent requests.
         return type(form.__name__, (form,), {"editorial_user": request.user})
+
+    def get_inlines(self, request, obj):
+        """The declared inlines, then a plain one for each inline child without one."""
+        declared = list(super().get_inlines(request, obj))
+        shown = {inline.model for inline in declared}
+        children = registry.inline_children(self.model)
+        return [*declared, *(default_inline(child.model) for child in children if child.model not in shown)]
 
     def save_model(self, request, obj, form, change):
         if not change:

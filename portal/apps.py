@@ -10,7 +10,7 @@ class PortalConfig(AppConfig):
         from portal import history, page_cache, search
 
         # modeltranslation's columns exist by now (its app is listed first): version them too.
-        history.register_translated_fields()
+        history.register_history()
         # The search index follows every save and delete of a curated item.
         search.connect_signals()
         # Any change to curated content makes every cached public response stale.

@@ -23,48 +23,15 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from modeltranslation.translator import NotRegistered, translator
 
-from policies.models import Authority, KeyProvision, PolicyDocument
-from portal.models import EditorialModel, Reference
-from therapies.models import (
-    Approval,
-    Condition,
-    Mechanism,
-    MechanismMolecule,
-    Molecule,
-    Therapy,
-    TherapyCategory,
-    TherapyMechanism,
-)
+from portal import i18n, registry
 
 FORMAT = "cell-therapy-portal/content"
 VERSION = 1
-
-
-@dataclass(frozen=True)
-class Inline:
-    """Rows exported inside their parent: `related_name` on the parent, `parent_field` on the row."""
-
-    model: type[models.Model]
-    related_name: str
-    parent_field: str
-
-
-# Curated models in an order where every non-self foreign key points backwards.
-CURATED: list[type[EditorialModel]] = [
-    Reference, Molecule, Condition, TherapyCategory, Mechanism, Therapy, Authority, PolicyDocument,
-]
-INLINES: dict[type[EditorialModel], list[Inline]] = {
-    Mechanism: [Inline(MechanismMolecule, "molecule_links", "mechanism")],
-    Therapy: [Inline(Approval, "approvals", "therapy"), Inline(TherapyMechanism, "mechanism_links", "therapy")],
-    PolicyDocument: [Inline(KeyProvision, "provisions", "policy")],
-}
 # Fields Django overwrites on save; restored with an UPDATE after the rows exist.
 AUTO_TIMESTAMPS = ("created_at", "updated_at")
 
@@ -74,21 +41,15 @@ class ImportRefused(Exception):
 
 
 def covered_models() -> set[type[models.Model]]:
-    """Every model this module reads and writes; a test checks nothing curated is missing."""
-    return set(CURATED) | {inline.model for inlines in INLINES.values() for inline in inlines}
+    """Every model this module reads and writes: the registry's curated models and inline children."""
+    return {*registry.curated_models(), *registry.inline_models()}
 
 
 # --- fields ------------------------------------------------------------------------------
-def _translated_originals(model) -> set[str]:
-    """Translated fields' original columns: derived by modeltranslation, so not exported."""
-    try:
-        return set(translator.get_options_for_model(model).fields)
-    except NotRegistered:
-        return set()
-
-
 def _exported_fields(model, skip: str | None = None) -> list[models.Field]:
-    originals = _translated_originals(model)
+    """Concrete fields but the key. A translated field travels as its language columns: its
+    original column is derived by modeltranslation, so it is not exported."""
+    originals = i18n.translated_fields(model)
     return [
         field for field in model._meta.concrete_fields
         if not field.primary_key and field.name not in originals and field.name != skip
@@ -134,7 +95,7 @@ def _dump_model(model) -> list[dict]:
     fields, m2m = _exported_fields(model), _m2m_fields(model)
     related = [field.name for field in fields if field.is_relation]
     queryset = model._default_manager.select_related(*related).prefetch_related(*(f.name for f in m2m))
-    inlines = INLINES.get(model, [])
+    inlines = registry.inline_children(model)
     for inline in inlines:
         inline_related = [f.name for f in _exported_fields(inline.model, inline.parent_field) if f.is_relation]
         queryset = queryset.prefetch_related(
@@ -157,7 +118,7 @@ def _checksum(rows: list[dict]) -> str:
 
 def export_content() -> dict:
     """The whole curated state as a JSON-ready dict (see the module docstring)."""
-    content = {model._meta.label_lower: _dump_model(model) for model in CURATED}
+    content = {model._meta.label_lower: _dump_model(model) for model in registry.load_order()}
     usernames = {
         row[name] for rows in content.values() for row in rows for name in ("created_by", "updated_by") if row.get(name)
     }
@@ -189,7 +150,7 @@ def _check_document(document: dict) -> None:
             raise ImportRefused(f"{label}: the content does not match its checksum; the file is damaged or edited.")
 
 
-class _Registry:
+class _KnownObjects:
     """Objects created so far, by natural key, to resolve relations."""
 
     def __init__(self):
@@ -223,7 +184,7 @@ def _restore_authors(authors: list[dict]) -> None:
             user.save(update_fields=["password"])
 
 
-def _build(model, row, registry, *, skip: str | None = None, deferred: list | None = None):
+def _build(model, row, known, *, skip: str | None = None, deferred: list | None = None):
     """An unsaved instance from `row`; self-references are left for later in `deferred`."""
     values = {}
     for field in _exported_fields(model, skip):
@@ -233,7 +194,7 @@ def _build(model, row, registry, *, skip: str | None = None, deferred: list | No
             if row[field.name] is not None and deferred is not None:
                 deferred.append((field.name, row[field.name]))
             continue
-        values[field.name] = _load_value(field, row[field.name], registry.get)
+        values[field.name] = _load_value(field, row[field.name], known.get)
     return model(**values)
 
 
@@ -250,32 +211,32 @@ def _validate(obj) -> None:
         raise ImportRefused(f"{obj._meta.label} {key!r}: {error.message_dict}") from error
 
 
-def _import_model(model, rows: list[dict], registry: _Registry, counts: dict[str, int]) -> None:
+def _import_model(model, rows: list[dict], known: _KnownObjects, counts: dict[str, int]) -> None:
     """Create `model`'s rows and their inline rows, then self-references and many-to-many links."""
     pending_self, pending_m2m = [], []
     for row in rows:
         deferred: list = []
-        obj = _build(model, row, registry, deferred=deferred)
+        obj = _build(model, row, known, deferred=deferred)
         _validate(obj)
         obj.save()
-        registry.add(obj)
+        known.add(obj)
         timestamps = {name: model._meta.get_field(name).to_python(row[name]) for name in AUTO_TIMESTAMPS}
         model._default_manager.filter(pk=obj.pk).update(**timestamps)
         pending_self += [(obj, name, key) for name, key in deferred]
         pending_m2m.append((obj, row))
-        for inline in INLINES.get(model, []):
+        for inline in registry.inline_children(model):
             label = inline.model._meta.label_lower
             for child_row in row.get(inline.related_name, []):
-                child = _build(inline.model, child_row, registry, skip=inline.parent_field)
+                child = _build(inline.model, child_row, known, skip=inline.parent_field)
                 setattr(child, inline.parent_field, obj)
                 _validate(child)
                 child.save()
                 counts[label] = counts.get(label, 0) + 1
     for obj, name, key in pending_self:
-        model._default_manager.filter(pk=obj.pk).update(**{name: registry.get(model, key)})
+        model._default_manager.filter(pk=obj.pk).update(**{name: known.get(model, key)})
     for obj, row in pending_m2m:
         for field in _m2m_fields(model):
-            getattr(obj, field.name).set([registry.get(field.related_model, key) for key in row[field.name]])
+            getattr(obj, field.name).set([known.get(field.related_model, key) for key in row[field.name]])
     counts[model._meta.label_lower] = len(rows)
 
 
@@ -287,9 +248,9 @@ def import_content(document: dict) -> dict[str, int]:
     _check_document(document)
     if any(model._default_manager.exists() for model in covered_models()):
         raise ImportRefused("The database already holds curated content; import only into an empty one.")
-    registry, counts = _Registry(), {}
+    known, counts = _KnownObjects(), {}
     with transaction.atomic():
         _restore_authors(document.get("authors", []))
-        for model in CURATED:
-            _import_model(model, document["content"].get(model._meta.label_lower, []), registry, counts)
+        for model in registry.load_order():
+            _import_model(model, document["content"].get(model._meta.label_lower, []), known, counts)
     return counts

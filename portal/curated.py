@@ -1,9 +1,10 @@
 """Loading the curated dataset kept under `data/` into the database.
 
-One YAML file per model family, each a list of records keyed by `slug`. Records are
-plain data: translated fields as `{en: ..., zh-hans: ...}`, relations as slugs, dates as
-"2017-08-30", "2021-09", "2021-Q3" or "2015" (the precision is stored with the date),
-inline children (approvals, mechanism roles, provisions) as nested lists.
+One YAML file per curated model (its `data_file`, see portal.registry), each a list of
+records keyed by `slug`. Records are plain data: any field of the model by name, translated
+fields as `{en: ..., zh-hans: ...}`, relations as slugs, dates as "2017-08-30", "2021-09",
+"2021-Q3" or "2015" (the precision is stored with the date), inline children (approvals,
+mechanism roles, provisions) as nested lists.
 
 The load is one transaction and one history revision. It compares before it saves, so a
 second run changes nothing. An invalid record stops everything with the file, the record
@@ -22,24 +23,11 @@ import reversion
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from modeltranslation.translator import NotRegistered, translator
 
-from policies.models import Authority, KeyProvision, PolicyDocument
+from portal import i18n, registry
 from portal.choices import EditorialStatus
 from portal.dates import parse_partial_date
-from portal.models import Reference
-from therapies.models import (
-    Approval,
-    Condition,
-    Mechanism,
-    MechanismMolecule,
-    Molecule,
-    Therapy,
-    TherapyCategory,
-    TherapyMechanism,
-)
-
-LANGUAGE_SUFFIXES = {"en": "en", "zh-hans": "zh_hans"}
+from portal.registry import InlineChild
 
 
 class CuratedDataError(Exception):
@@ -47,38 +35,35 @@ class CuratedDataError(Exception):
 
 
 @dataclass(frozen=True)
-class Children:
-    """Inline rows owned by a parent record, replaced as a whole when they differ."""
-
-    model: type[models.Model]
-    parent_field: str
-
-
-@dataclass(frozen=True)
 class Family:
+    """One curated model's file, and its inline children by the key records nest them under."""
+
     filename: str
     model: type[models.Model]
-    children: dict[str, Children] = field(default_factory=dict)
+    children: dict[str, InlineChild] = field(default_factory=dict)
 
 
-# In dependency order: a family refers only to families above it, or to itself.
-FAMILIES = [
-    Family("references.yaml", Reference),
-    Family("categories.yaml", TherapyCategory),
-    Family("molecules.yaml", Molecule),
-    Family("conditions.yaml", Condition),
-    Family("mechanisms.yaml", Mechanism, {"molecules": Children(MechanismMolecule, "mechanism")}),
-    Family(
-        "therapies.yaml",
-        Therapy,
-        {
-            "approvals": Children(Approval, "therapy"),
-            "mechanisms": Children(TherapyMechanism, "therapy"),
-        },
-    ),
-    Family("authorities.yaml", Authority),
-    Family("policies.yaml", PolicyDocument, {"provisions": Children(KeyProvision, "policy")}),
-]
+def data_key(parent: type[models.Model], child: InlineChild) -> str:
+    """The key a record nests `child` rows under: the many-to-many field they are the
+    `through` rows of (a therapy's `mechanisms`), else their related name (`approvals`)."""
+    for m2m in parent._meta.many_to_many:
+        if m2m.remote_field.through is child.model:
+            return m2m.name
+    return child.related_name
+
+
+def families() -> list[Family]:
+    """The family of every curated model that has a data file, in load order: a family
+    refers only to families above it, or to itself."""
+    return [
+        Family(model.data_file, model, {data_key(model, child): child for child in registry.inline_children(model)})
+        for model in registry.load_order()
+        if model.data_file
+    ]
+
+
+# This module is imported once the app registry is ready (by commands and tests).
+FAMILIES = families()
 
 
 @dataclass
@@ -102,13 +87,6 @@ class LoadReport:
             )
             for name in families
         ]
-
-
-def translated_fields(model) -> set[str]:
-    try:
-        return set(translator.get_options_for_model(model).fields)
-    except NotRegistered:
-        return set()
 
 
 class _Where:
@@ -227,17 +205,18 @@ class CuratedLoader:
     def _assign(self, instance, values: dict, where: _Where) -> bool:
         """Set plain, translated, date and foreign-key values; report whether any changed."""
         model = type(instance)
-        translated = translated_fields(model)
+        translated = i18n.translated_fields(model)
+        languages = i18n.languages()
         changed = False
         for key, value in values.items():
             model_field = self._field(model, key, where)
             if key in translated:
                 if isinstance(value, str):
-                    value = {"en": value}
-                if not isinstance(value, dict) or set(value) - set(LANGUAGE_SUFFIXES):
+                    value = {languages[0]: value}
+                if not isinstance(value, dict) or set(value) - set(languages):
                     raise where.error(key, "give the text as {en: ..., zh-hans: ...}")
-                for language, suffix in LANGUAGE_SUFFIXES.items():
-                    changed |= self._set(instance, f"{key}_{suffix}", (value.get(language) or "").strip())
+                for language in languages:
+                    changed |= self._set(instance, i18n.column(key, language), (value.get(language) or "").strip())
             elif model_field.many_to_one:
                 related = self._resolve(model_field.related_model, value, where, key) if value else None
                 changed |= self._set(instance, model_field.attname, related.pk if related else None)
@@ -299,7 +278,7 @@ class CuratedLoader:
                 changed = True
         return changed
 
-    def _sync_children(self, parent, spec: Children, rows: list, where: _Where, key: str) -> bool:
+    def _sync_children(self, parent, spec: InlineChild, rows: list, where: _Where, key: str) -> bool:
         """Replace the parent's inline rows when the data says something different."""
         if not isinstance(rows, list):
             raise where.error(key, "give a list")

@@ -19,15 +19,14 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import search
 from portal.choices import EditorialStatus
+from portal.i18n import columns
 from portal.models import Reference
-
-# Every translated column is searched in both languages, whatever the reader's language.
-LANGUAGE_SUFFIXES = ("en", "zh_hans")
 
 
 def translated(*fields: str) -> tuple[str, ...]:
-    """`name` -> (`name_en`, `name_zh_hans`): the columns modeltranslation adds."""
-    return tuple(f"{field}_{suffix}" for field in fields for suffix in LANGUAGE_SUFFIXES)
+    """`name` -> (`name_en`, `name_zh_hans`): every language's column, so a translated field
+    is searched in both languages whatever the reader's language."""
+    return tuple(column for field in fields for column in columns(field))
 
 
 def request_user(filterset):

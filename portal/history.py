@@ -1,29 +1,21 @@
-"""History registration that sees the translated columns.
+"""History registration: every curated model and inline child, with every column.
 
-`@reversion.register()` on a model records the fields that exist when the class is
-created, which is before django-modeltranslation adds `name_en`, `name_zh_hans` and the
-other per-language columns. Without this step a revision would keep only the base column,
-and an edit of the Chinese text alone would leave no trace in the history.
+The models are registered here, once the app registry is ready, not with
+`@reversion.register()` on the class: that records the fields that exist when the class is
+created, before django-modeltranslation adds `name_en`, `name_zh_hans` and the other
+per-language columns, and an edit of the Chinese text alone would leave no trace. Each
+curated model follows its inline children, so a revision of a therapy holds its approvals.
 """
 
 import reversion
-from reversion.revisions import _get_options
 
-HISTORY_APPS = ("portal", "therapies", "policies")
+from portal import registry
 
 
-def register_translated_fields() -> None:
-    """Re-register every versioned model of our apps, now that all its columns exist."""
-    for model in list(reversion.get_registered_models()):
-        if model._meta.app_label not in HISTORY_APPS:
-            continue
-        options = _get_options(model)
-        reversion.unregister(model)
-        reversion.register(
-            model,
-            follow=options.follow,
-            format=options.format,
-            for_concrete_model=options.for_concrete_model,
-            ignore_duplicates=options.ignore_duplicates,
-            use_natural_foreign_keys=options.use_natural_foreign_keys,
-        )
+def register_history() -> None:
+    """Register (or re-register) the curated models and their inline children."""
+    for model in (*registry.curated_models(), *registry.inline_models()):
+        if reversion.is_registered(model):
+            # The admin's VersionAdmin registers the models it shows before this runs.
+            reversion.unregister(model)
+        reversion.register(model, follow=[child.related_name for child in registry.inline_children(model)])

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.choices import PUBLISHER_STATUSES, EditorialStatus
 from portal.links import slug_path
+from portal.markdown import render_markdown
 from portal.validators import validate_doi, validate_pmid
 
 
@@ -28,15 +29,35 @@ class EditorialQuerySet(models.QuerySet):
         return self.published()
 
 
+def _markdown_html(field: str) -> property:
+    def html(self):
+        return render_markdown(getattr(self, field))
+
+    html.__name__ = f"{field}_html"
+    html.__doc__ = f"`{field}` rendered from Markdown to safe HTML, in the active language."
+    return property(html)
+
+
 class EditorialModel(models.Model):
     """Workflow status, stable slug, timestamps and authorship for every curated item.
 
     Subclasses name the field their slug derives from (`slug_source_field`) and the public
-    URL name of their page (`public_url_name`).
+    URL names of their page and list (`public_url_name`, `public_list_url_name`), and
+    declare what `portal.registry` tells everyone else: their inline children, Markdown
+    fields and data file.
     """
 
     slug_source_field = "name"
     public_url_name: str | None = None
+    # The public list of this model's items, listed in the sitemap with every item page.
+    public_list_url_name: str | None = None
+    # Related names of the rows edited inside an item (`("approvals",)`): the admin's
+    # inlines, the history's `follow`, nested rows in the data files and the export.
+    inline_children: tuple[str, ...] = ()
+    # Text fields written in Markdown; each gets a `<field>_html` property (`__init_subclass__`).
+    markdown_fields: tuple[str, ...] = ()
+    # The file under data/ that `load_curated` reads this model's records from.
+    data_file: str | None = None
 
     slug = models.SlugField(
         _("slug"),
@@ -67,6 +88,11 @@ class EditorialModel(models.Model):
         abstract = True
         # "publish" adds a `publish_<model>` permission per model; the Publisher role holds them.
         default_permissions = ("add", "change", "delete", "view", "publish")
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for field in cls.__dict__.get("markdown_fields", ()):
+            setattr(cls, f"{field}_html", _markdown_html(field))
 
     def __str__(self) -> str:
         return str(getattr(self, self.slug_source_field) or self.slug)
@@ -178,7 +204,6 @@ class EditorialModel(models.Model):
         return self.status_visible_to(self.status, user)
 
 
-@reversion.register()
 class Reference(EditorialModel):
     """A citation: every published fact on the portal points at one or more of these.
 
@@ -186,6 +211,7 @@ class Reference(EditorialModel):
     """
 
     slug_source_field = "title"
+    data_file = "references.yaml"
 
     title = models.CharField(_("title"), max_length=500)
     authors = models.CharField(_("authors"), max_length=500, blank=True)

@@ -3,8 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from policies.models import Authority, PolicyDocument
-from therapies.models import Condition, Mechanism, Molecule, Therapy, TherapyCategory
+from portal import registry
 
 
 class I18nSitemap(Sitemap):
@@ -18,11 +17,8 @@ class StaticPagesSitemap(I18nSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return [
-            "home", "about", "therapies:category-list", "therapies:therapy-list", "therapies:mechanism-list",
-            "therapies:molecule-list", "therapies:condition-list", "policies:policy-list",
-            "policies:authority-list",
-        ]
+        lists = [model.public_list_url_name for model in registry.public_models() if model.public_list_url_name]
+        return ["home", "about", *lists]
 
     def location(self, item):
         return reverse(item)
@@ -44,10 +40,8 @@ def _sitemap_for(model_class):
     return type(f"{model_class.__name__}Sitemap", (PublishedSitemap,), {"model": model_class})
 
 
+# Built when the URLconf is first imported, once the app registry is ready.
 SITEMAPS = {
     "pages": StaticPagesSitemap,
-    **{
-        model_class._meta.model_name: _sitemap_for(model_class)
-        for model_class in (TherapyCategory, Therapy, Mechanism, Molecule, Condition, PolicyDocument, Authority)
-    },
+    **{model_class._meta.model_name: _sitemap_for(model_class) for model_class in registry.public_models()},
 }

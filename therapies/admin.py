@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
 
-from portal.admin import EditorialAdmin, TranslatedEditorialAdmin
+from portal.admin import EditorialAdmin, ShowsEveryField, TranslatedEditorialAdmin
 from therapies.models import (
     Approval,
     Condition,
@@ -58,7 +58,7 @@ class ConditionAdmin(TranslatedEditorialAdmin):
     ]
 
 
-class MechanismMoleculeInline(TranslationTabularInline):
+class MechanismMoleculeInline(ShowsEveryField, TranslationTabularInline):
     model = MechanismMolecule
     fields = ["molecule", "role", "position"]
     autocomplete_fields = ["molecule"]
@@ -79,7 +79,7 @@ class MechanismAdmin(TranslatedEditorialAdmin):
     ]
 
 
-class ApprovalInline(TranslationTabularInline):
+class ApprovalInline(ShowsEveryField, TranslationTabularInline):
     model = Approval
     fields = [
         "agency", "decided_on", "decided_on_precision", "approval_type", "indication", "indication_text",
@@ -89,7 +89,7 @@ class ApprovalInline(TranslationTabularInline):
     extra = 0
 
 
-class TherapyMechanismInline(TranslationTabularInline):
+class TherapyMechanismInline(ShowsEveryField, TranslationTabularInline):
     model = TherapyMechanism
     fields = ["mechanism", "role", "position"]
     autocomplete_fields = ["mechanism"]

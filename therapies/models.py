@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import reversion
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import DatePrecision
 from portal.dates import display_partial_date, iso_partial_date, partial_date_error
-from portal.markdown import render_markdown
 from portal.models import EditorialModel, EditorialQuerySet
 from portal.validators import validate_hgnc, validate_icd10, validate_mesh, validate_ncbi_gene, validate_uniprot
 from therapies.choices import (
@@ -54,11 +52,13 @@ class TherapyCategoryQuerySet(EditorialQuerySet):
         return found
 
 
-@reversion.register()
 class TherapyCategory(EditorialModel):
     """A node in the tree: Cell therapy > Immune cell therapy > CAR-T."""
 
     public_url_name = "therapies:category-detail"
+    public_list_url_name = "therapies:category-list"
+    data_file = "categories.yaml"
+    markdown_fields = ("description",)
 
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True, help_text=_("Plain-language Markdown."))
@@ -87,17 +87,15 @@ class TherapyCategory(EditorialModel):
             seen.add(ancestor.pk)
             ancestor = ancestor.parent
 
-    @property
-    def description_html(self):
-        return render_markdown(self.description)
 
-
-@reversion.register()
 class Molecule(EditorialModel):
     """A bioactive molecule, antigen or receptor, with the identifiers that pin it down."""
 
     slug_source_field = "symbol"
     public_url_name = "therapies:molecule-detail"
+    public_list_url_name = "therapies:molecule-list"
+    data_file = "molecules.yaml"
+    markdown_fields = ("description",)
 
     symbol = models.CharField(_("symbol"), max_length=40, help_text=_("HGNC symbol, e.g. IGF1."))
     name = models.CharField(_("full name"), max_length=200)
@@ -117,16 +115,14 @@ class Molecule(EditorialModel):
     def __str__(self) -> str:
         return self.symbol
 
-    @property
-    def description_html(self):
-        return render_markdown(self.description)
 
-
-@reversion.register()
 class Condition(EditorialModel):
     """A disease or indication, coded in WHO ICD-10, ICD-10-CM and MeSH where known."""
 
     public_url_name = "therapies:condition-detail"
+    public_list_url_name = "therapies:condition-list"
+    data_file = "conditions.yaml"
+    markdown_fields = ("description",)
 
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -140,16 +136,15 @@ class Condition(EditorialModel):
         verbose_name = _("condition")
         verbose_name_plural = _("conditions")
 
-    @property
-    def description_html(self):
-        return render_markdown(self.description)
 
-
-@reversion.register(follow=["molecule_links"])
 class Mechanism(EditorialModel):
     """How a cell therapy acts: homing, paracrine signalling, targeted killing..."""
 
     public_url_name = "therapies:mechanism-detail"
+    public_list_url_name = "therapies:mechanism-list"
+    data_file = "mechanisms.yaml"
+    markdown_fields = ("body",)
+    inline_children = ("molecule_links",)
 
     name = models.CharField(_("name"), max_length=200)
     effect = models.CharField(
@@ -168,12 +163,7 @@ class Mechanism(EditorialModel):
         verbose_name = _("mechanism")
         verbose_name_plural = _("mechanisms")
 
-    @property
-    def body_html(self):
-        return render_markdown(self.body)
 
-
-@reversion.register()
 class MechanismMolecule(models.Model):
     """The part a molecule plays in a mechanism, in words."""
 
@@ -198,11 +188,14 @@ class MechanismMolecule(models.Model):
         return f"{self.molecule} in {self.mechanism}"
 
 
-@reversion.register(follow=["approvals", "mechanism_links"])
 class Therapy(EditorialModel):
     """A modality (e.g. autologous CD19 CAR-T) or a named product (e.g. Kymriah)."""
 
     public_url_name = "therapies:therapy-detail"
+    public_list_url_name = "therapies:therapy-list"
+    data_file = "therapies.yaml"
+    markdown_fields = ("body",)
+    inline_children = ("approvals", "mechanism_links")
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=TherapyKind.choices, default=TherapyKind.PRODUCT)
@@ -253,12 +246,7 @@ class Therapy(EditorialModel):
         if self.kind == TherapyKind.MODALITY and self.modality_id:
             raise ValidationError({"modality": _("Only a product belongs to a modality.")})
 
-    @property
-    def body_html(self):
-        return render_markdown(self.body)
 
-
-@reversion.register()
 class TherapyMechanism(models.Model):
     """How one therapy relies on one mechanism, in words."""
 
@@ -283,7 +271,6 @@ class TherapyMechanism(models.Model):
         return f"{self.mechanism} in {self.therapy}"
 
 
-@reversion.register()
 class Approval(models.Model):
     """A regulator's decision on a therapy. Visible exactly when its therapy is."""
 

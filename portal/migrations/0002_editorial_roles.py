@@ -5,6 +5,18 @@ from django.db import migrations
 
 from portal.roles import EDITOR, PUBLISHER, role_permissions
 
+# The models as they were at this migration, frozen: the runtime lists in portal.roles
+# follow the code, and a migration must do the same thing whenever it runs.
+CURATED_MODELS = {
+    "portal": ["reference"],
+    "therapies": ["therapycategory", "therapy", "condition", "mechanism", "molecule"],
+    "policies": ["authority", "policydocument"],
+}
+INLINE_MODELS = {
+    "therapies": ["approval", "therapymechanism", "mechanismmolecule"],
+    "policies": ["keyprovision"],
+}
+
 
 def create_roles(apps, schema_editor):
     # Permissions are normally created after all migrations; create them now so the
@@ -18,7 +30,7 @@ def create_roles(apps, schema_editor):
     Permission = apps.get_model("auth", "Permission")
     for role in (EDITOR, PUBLISHER):
         group, _ = Group.objects.get_or_create(name=role)
-        for app_label, codename in role_permissions(role):
+        for app_label, codename in role_permissions(role, CURATED_MODELS, INLINE_MODELS):
             group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
 
 

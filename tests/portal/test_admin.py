@@ -1,10 +1,11 @@
 """Admin smoke tests for every curated model and the editorial workflow through the admin."""
 
 import pytest
+from django.contrib import admin
 from django.urls import reverse
 from reversion.models import Version
 
-from portal.roles import CURATED_MODELS
+from portal import i18n, registry
 from tests.factories import (
     ApprovalFactory,
     ConditionFactory,
@@ -19,7 +20,7 @@ from therapies.models import Therapy
 
 pytestmark = pytest.mark.django_db
 
-ADMIN_MODELS = [(app, model) for app, models in CURATED_MODELS.items() for model in models]
+ADMIN_MODELS = [(model._meta.app_label, model._meta.model_name) for model in registry.curated_models()]
 # Session, user, permissions and the page's own queries; must not grow with the rows shown.
 ADMIN_QUERY_BOUND = 20
 
@@ -169,3 +170,46 @@ def test_history_keeps_both_languages_and_reverts_a_chinese_only_edit(publisher)
     versions[1].revision.revert()
     category.refresh_from_db()
     assert category.name_zh_hans == "干细胞疗法"
+
+
+def _without(fieldsets, *names):
+    """`fieldsets` as if they had never named `names` (modeltranslation may have put a
+    translated field's language columns in its place already)."""
+    gone = {*names, *(column for name in names for column in i18n.columns(name))}
+    return [(title, {**options, "fields": [name for name in options["fields"] if name not in gone]})
+            for title, options in fieldsets]
+
+
+def test_a_field_the_fieldsets_leave_out_still_shows_and_saves(monkeypatch, editor_client):
+    therapy_admin = admin.site._registry[Therapy]
+    monkeypatch.setattr(therapy_admin, "fieldsets", _without(therapy_admin.fieldsets, "generic_name", "developer"))
+    page = editor_client.get(reverse("admin:therapies_therapy_add")).content.decode()
+    assert ">Other</h2>" in page
+    # A translated field shows once, as modeltranslation shows it: one input per language.
+    assert [f'name="{name}"' in page for name in ("generic_name", "developer_en", "developer_zh_hans", "developer")
+            ] == [True, True, True, False]
+    form = _therapy_form(TherapyCategoryFactory(), ConditionFactory(), generic_name="tisagenlecleucel",
+                         developer_en="Novartis", developer_zh_hans="诺华")
+    assert editor_client.post(reverse("admin:therapies_therapy_add"), form).status_code == 302
+    therapy = Therapy.objects.get(slug="example-car-t")
+    assert (therapy.generic_name, therapy.developer_en, therapy.developer_zh_hans) == (
+        "tisagenlecleucel", "Novartis", "诺华")
+
+
+def test_a_field_an_inline_leaves_out_still_shows(monkeypatch, editor_client):
+    from therapies.admin import ApprovalInline
+
+    monkeypatch.setattr(ApprovalInline, "fields", [name for name in ApprovalInline.fields
+                                                   if name not in ("indication_text", "reference")])
+    page = editor_client.get(reverse("admin:therapies_therapy_add")).content.decode()
+    for name in ("indication_text_en", "indication_text_zh_hans", "reference"):
+        assert f'name="approvals-__prefix__-{name}"' in page
+
+
+def test_an_inline_child_without_a_declared_inline_still_shows(monkeypatch, editor_client):
+    from therapies.admin import ApprovalInline
+
+    monkeypatch.setattr(admin.site._registry[Therapy], "inlines", [ApprovalInline])
+    page = editor_client.get(reverse("admin:therapies_therapy_add")).content.decode()
+    assert 'name="mechanism_links-TOTAL_FORMS"' in page
+    assert 'name="mechanism_links-__prefix__-role_zh_hans"' in page

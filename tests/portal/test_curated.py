@@ -104,3 +104,28 @@ def test_items_created_in_the_admin_are_left_alone(data_dir):
     editor_made = TherapyCategoryFactory(slug="editor-made")
     _load(data_dir)
     assert TherapyCategory.objects.filter(pk=editor_made.pk).exists()
+
+
+def test_any_field_of_a_model_loads_by_its_name(data_dir):
+    """The loader knows fields only through the models' `_meta`: a field new to the data (and
+    named nowhere in the loader) loads without a loader edit, whatever its kind."""
+    path = data_dir / "therapies.yaml"
+    text = path.read_text(encoding="utf-8").replace("  stage: approved\n", (
+        "  stage: approved\n"
+        "  cell_type: {en: T cells, zh-hans: T细胞}\n"
+        '  last_reviewed_on: "2024-05-01"\n'
+        '  body: "**Binds** CD19."\n'
+    )).replace("      approval_type: full\n", (
+        "      approval_type: full\n"
+        "      indication_text: {en: Relapsed B-cell ALL, zh-hans: 复发B细胞ALL}\n"
+        "      status: withdrawn\n"
+        '      withdrawn_on: "2022-03"\n'
+    ))
+    path.write_text(text, encoding="utf-8")
+    _load(data_dir)
+    kymriah = Therapy.objects.get(slug="kymriah")
+    loaded = (kymriah.cell_type_en, kymriah.cell_type_zh_hans, kymriah.last_reviewed_on.isoformat(), kymriah.body_html)
+    assert loaded == ("T cells", "T细胞", "2024-05-01", "<p><strong>Binds</strong> CD19.</p>")
+    fda = kymriah.approvals.get(agency="fda")
+    assert (fda.indication_text_zh_hans, fda.status, fda.withdrawn_on.isoformat(), fda.withdrawn_on_precision) == (
+        "复发B细胞ALL", "withdrawn", "2022-03-01", "month")

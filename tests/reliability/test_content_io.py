@@ -9,7 +9,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from portal import content_io
+from portal import content_io, registry
 from portal.curated import load_curated
 from portal.models import EditorialModel
 from tests.factories import (
@@ -50,12 +50,11 @@ def content():
 
 def _wipe_curated():
     """Empty every curated table (children first), as on a fresh database, and drop the authors."""
-    for model in reversed([*content_io.CURATED]):
-        for inline in content_io.INLINES.get(model, []):
-            inline.model.objects.all().delete()
+    for model in registry.inline_models():
+        model.objects.all().delete()
     TherapyCategory.objects.update(parent=None)
     Therapy.objects.update(modality=None)
-    for model in [Therapy, *reversed(content_io.CURATED)]:
+    for model in [Therapy, *reversed(registry.load_order())]:
         model.objects.all().delete()
     get_user_model().objects.filter(username="curator").delete()
 

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from portal.roles import CURATED_MODELS
+from portal import registry
 from tests.factories import (
     AuthorityFactory,
     ConditionFactory,
@@ -81,7 +81,7 @@ def test_admin_permission_matrix(persona, label, action):
 
 
 def test_every_curated_model_is_in_the_matrix():
-    assert {f"{app}.{model}" for app, models in CURATED_MODELS.items() for model in models} == set(FACTORIES)
+    assert {model._meta.label_lower for model in registry.curated_models()} == set(FACTORIES)
 
 
 @pytest.mark.parametrize("role", ["editor", "publisher"])
