@@ -16,92 +16,14 @@ the view, and its response is never stored.
 from __future__ import annotations
 
 import hashlib
-import time
-from contextvars import ContextVar
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.cache import patch_vary_headers
 
-GENERATION_KEY = "portal:content-generation"
+from portal.generation import GENERATION_KEY, _request_generation, content_generation
+
 CACHED_PREFIXES = ("/en/", "/zh-hans/", "/api/v1/", "/sitemap.xml", "/sitemap-", "/robots.txt")
-CONTENT_APPS = ("therapies", "policies")
-CONTENT_MODELS = ("portal.Reference", "portal.SearchEntry")
-
-
-# The generation a public request started in, so the derived values it reads (list totals,
-# facets, figures) cost one cache round trip each, not two.
-_request_generation: ContextVar[int | None] = ContextVar("portal_request_generation", default=None)
-
-
-def content_generation() -> int:
-    """The current generation (or the one this public request started in); created on first
-    use, and after a cache flush or outage."""
-    remembered = _request_generation.get()
-    if remembered is not None:
-        return remembered
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        # A fresh start must never reuse a number that keys old entries: use the clock.
-        generation = time.time_ns()
-        cache.add(GENERATION_KEY, generation, timeout=None)
-        generation = cache.get(GENERATION_KEY, generation)
-    return generation
-
-
-def bump_generation() -> None:
-    """Make every cached response stale, on every worker and server sharing the cache."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not set yet, or evicted: any new clock value is unused
-        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
-
-
-def cached_for_generation(name: str, compute):
-    """`compute()`, remembered in the shared cache until the content next changes.
-
-    For derived values every page needs but no single request should pay for, such as the
-    list of years that have policies.
-    """
-    key = f"portal:derived:{content_generation()}:{name}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, timeout=24 * 3600)
-    return value
-
-
-def bump_after_commit(**kwargs) -> None:
-    """Bump now and again after commit.
-
-    The second bump matters: a reader between the save and the commit still sees the old
-    rows and may cache them under the first new generation.
-    """
-    bump_generation()
-    transaction.on_commit(bump_generation)
-
-
-def content_models():
-    for app_label in CONTENT_APPS:
-        yield from apps.get_app_config(app_label).get_models()
-    for label in CONTENT_MODELS:
-        try:
-            yield apps.get_model(label)
-        except LookupError:
-            continue
-
-
-def connect_signals() -> None:
-    for model in content_models():
-        uid = f"page-cache-{model._meta.label_lower}"
-        post_save.connect(bump_after_commit, sender=model, dispatch_uid=uid + "-save")
-        post_delete.connect(bump_after_commit, sender=model, dispatch_uid=uid + "-delete")
-        for field in model._meta.local_many_to_many:
-            m2m_changed.connect(bump_after_commit, sender=field.remote_field.through,
-                                dispatch_uid=f"{uid}-{field.name}")
 
 
 def is_anonymous(request) -> bool:

@@ -3,7 +3,7 @@
 import pytest
 from django.test import override_settings
 
-from portal.page_cache import bump_generation, content_generation
+from portal.generation import content_changed, content_generation
 from tests.factories import TherapyCategoryFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.portal.page_cache_urls")]
@@ -116,11 +116,11 @@ def test_paths_outside_the_public_site_are_never_cached(client):
     assert "X-Cache" not in client.get("/admin/")
 
 
-def test_bump_generation_recovers_from_an_empty_cache():
+def test_content_changed_recovers_from_an_empty_cache():
     from django.core.cache import cache
 
     cache.clear()
-    bump_generation()
+    content_changed()
     assert content_generation() > 0
 
 
@@ -136,7 +136,7 @@ def test_api_responses_are_cached_per_language_cookie(client):
 
 
 def test_derived_values_are_computed_once_per_content_generation():
-    from portal.page_cache import cached_for_generation
+    from portal.generation import cached_for_generation
 
     calls = []
     assert cached_for_generation("answer", lambda: calls.append(1) or 42) == 42
@@ -156,7 +156,7 @@ def test_a_stale_etag_gets_the_cached_page_not_a_304(client):
 def test_a_page_from_an_older_generation_is_replaced_not_served(client):
     TherapyCategoryFactory(name_en="Immune cell therapy")
     client.get(HOME)
-    bump_generation()
+    content_changed()
     assert client.get(HOME)["X-Cache"] == "miss"
     assert client.get(HOME)["X-Cache"] == "hit"
 

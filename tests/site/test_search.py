@@ -5,6 +5,7 @@ from django.db import OperationalError
 
 from portal import search
 from portal.models import SearchEntry
+from portal.search import backends, ranking
 from tests.factories import ConditionFactory, PolicyDocumentFactory, TherapyFactory
 
 
@@ -134,7 +135,7 @@ def test_migrate_rebuilds_an_empty_index_for_a_curated_size_catalogue(world):
 @pytest.fixture
 def organoid_items(db, monkeypatch):
     """Five policies and two conditions mention organoids, with a cap of three matches."""
-    monkeypatch.setattr(search, "RESULT_CAP", 3)
+    monkeypatch.setattr(ranking, "RESULT_CAP", 3)
     for n in range(5):
         PolicyDocumentFactory(title_en=f"Notice {n}", summary_en="Rules for organoid banks.")
     ConditionFactory(name_en="Organoid graft failure")
@@ -185,8 +186,8 @@ def test_timed_out_search_is_a_503_in_the_api(client, db, monkeypatch):
 @pytest.fixture
 def failing_index(db, monkeypatch):
     """The index in use, whose counts query fails with the error a test gives it."""
-    index = search._index()
-    monkeypatch.setattr(search, "_index", lambda: index)
+    index = backends.get_backend()
+    monkeypatch.setattr(backends, "get_backend", lambda: index)
 
     def fail_with(error):
         def counts(terms):
@@ -214,8 +215,8 @@ def test_other_database_errors_are_not_taken_for_a_timeout(failing_index):
 
 def test_counts_are_computed_once_per_query_and_content_generation(db, monkeypatch):
     ConditionFactory(name_en="Organoid graft failure")
-    index = search._index()
-    monkeypatch.setattr(search, "_index", lambda: index)
+    index = backends.get_backend()
+    monkeypatch.setattr(backends, "get_backend", lambda: index)
     counted = []
     count = index.counts
     monkeypatch.setattr(index, "counts", lambda terms: counted.append(terms) or count(terms))
