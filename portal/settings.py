@@ -125,9 +125,11 @@ else:
 
 # Whole public responses for anonymous readers (portal/page_cache.py). The content
 # generation makes them stale the moment anything changes, so the lifetime is only a bound
-# on memory; browsers and a CDN may keep a page for PAGE_CACHE_BROWSER_MAX_AGE seconds.
+# on memory.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 3600)
-PAGE_CACHE_BROWSER_MAX_AGE = env.int("PAGE_CACHE_BROWSER_MAX_AGE", default=60)
+# How long browsers and a CDN may reuse a public page or API response before revalidating
+# (Cache-Control max-age). PAGE_CACHE_BROWSER_MAX_AGE is its former name, still read.
+PUBLIC_MAX_AGE = env.int("PUBLIC_MAX_AGE", default=env.int("PAGE_CACHE_BROWSER_MAX_AGE", default=60))
 # Only the benchmark sets this: a request carrying the header skips the cache (a cold read).
 PAGE_CACHE_BYPASS_HEADER = env.str("PAGE_CACHE_BYPASS_HEADER", default="")
 
