@@ -63,10 +63,12 @@ MIDDLEWARE = [
     # Per-section Content-Security-Policy; see CONTENT_SECURITY_POLICY and CSP_SECTION_RELAXATIONS.
     "portal.middleware.SectionCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache, so the CORS headers answer the request at hand, hit or miss:
+    # a stored copy carries none, whichever request (with or without Origin) filled it.
+    "corsheaders.middleware.CorsMiddleware",
     # Anonymous public responses from the shared cache, keyed by the content generation.
     "portal.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
