@@ -1,8 +1,12 @@
 """Site search: English inflections, Chinese words without spaces, ranking, snippets, junk."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.db import OperationalError
 
+from policies.models import PolicyDocument
 from portal import search
 from portal.models import SearchEntry
 from portal.search import backends, ranking
@@ -101,6 +105,22 @@ def test_rebuild_index_indexes_published_items_only(world):
     count = search.rebuild_index()
     assert count == SearchEntry.objects.count()
     assert not SearchEntry.objects.filter(slug="draft-product").exists()
+
+
+def test_after_a_rebuild_cached_search_pages_and_counts_follow_the_new_index(client, db):
+    """A bulk rebuild fires no signal on PostgreSQL (raw DELETE, COPY); it must still make
+    the cached search pages and per-query counts stale, on both databases alike."""
+    policy = PolicyDocumentFactory(title_en="Regulation on organoids")
+    assert "Regulation on organoids" in client.get("/en/search/?q=organoid").content.decode()
+    assert client.get("/api/v1/search/", {"q": "organoid"}).json()["count"] == 1
+    assert search.search("organoid", language="en").total == 1
+    # A write that fires no signal: neither the index nor any cache hears of it.
+    PolicyDocument.objects.filter(pk=policy.pk).update(title_en="Regulation on tissue banks")
+    call_command("rebuild_search_index", stdout=io.StringIO())
+    assert "Regulation on organoids" not in client.get("/en/search/?q=organoid").content.decode()
+    assert client.get("/api/v1/search/", {"q": "organoid"}).json()["count"] == 0
+    assert search.search("organoid", language="en").total == 0
+    assert client.get("/api/v1/search/", {"q": "tissue bank"}).json()["count"] == 1
 
 
 def test_search_page_offers_help_for_an_empty_query(client, db):
