@@ -20,6 +20,6 @@ class AuthoritySource(Source):
     model = Authority
     kind = "authority"
     label = _("Authorities")
-    # A translated keyword: "NMPA" and 国家药监局 find the authority as its name does, in
-    # every language, and are kept out of the text that snippets are cut from.
+    # A translated keyword: the abbreviation in every language finds the authority as its
+    # name does; it stays out of the text, as it always has (the snippet shows prose).
     keyword_fields = ("abbreviation",)

@@ -94,3 +94,21 @@ def test_rebuild_outside_a_transaction_commits_and_vacuums(transactional_db):
     SearchEntry.objects.all().delete()
     assert search.rebuild_index() == SearchEntry.objects.count() == 2
     assert search.search("organoid", language="en").total == 1
+
+
+def test_a_rebuild_writes_the_entries_with_copy_exactly(db):
+    """`VectorIndex.write` uses psycopg2's `copy_expert`, which Django's query log never sees:
+    no INSERT may reach the entry table, and text CSV must quote (commas, quotes, line
+    breaks, backslashes, an empty translation) comes back as written."""
+    from django.test.utils import CaptureQueriesContext
+
+    tricky = 'Organoid "banks", 干细胞\nline two \\ back\\slash'
+    PolicyDocumentFactory(title_en="Organoid banks", title_zh_hans="", summary_en=tricky)
+    with CaptureQueriesContext(connection) as queries:
+        assert search.rebuild_index() == SearchEntry.objects.count() == 2
+    assert not [q["sql"] for q in queries.captured_queries if "INSERT" in q["sql"] and "portal_searchentry" in q["sql"]]
+    entry = SearchEntry.objects.get(kind="policy")
+    assert entry.texts["en"] == tricky
+    assert entry.titles == {"en": "Organoid banks", "zh-hans": "Organoid banks"}
+    assert "'organoid':11" in entry.vector.split() and "'kind:policy'" in entry.title_vector.split()
+    assert search.search("干细胞", language="en").total == 1

@@ -246,3 +246,39 @@ def test_counts_are_computed_once_per_query_and_content_generation(db, monkeypat
     ConditionFactory(name_en="Organoid bank")  # any change starts a new generation
     assert search.search("organoid", language="en").total == 2
     assert len(counted) == 2
+
+
+# --- declarations and parsing ----------------------------------------------------------
+def test_every_translated_field_is_searched_unless_it_is_the_title_or_a_keyword():
+    """A new translated field is in the index without a search edit."""
+    from portal.i18n import translated_fields
+
+    for source in search.sources():
+        left_out = {source.title_field, *source.keyword_fields}
+        assert set(source.text_fields) == translated_fields(source.model) - left_out, source
+
+
+def test_the_types_are_declared_by_the_apps_in_the_order_of_the_facets():
+    assert search.kinds() == ("therapy", "category", "mechanism", "molecule", "condition", "policy", "authority")
+
+
+def test_a_translated_keyword_is_matched_in_every_language_and_kept_out_of_the_text(db):
+    from tests.factories import AuthorityFactory
+
+    AuthorityFactory(abbreviation_en="ZQXA", abbreviation_zh_hans="卓群局", description_en="Regulates.")
+    for query in ("zqxa", "卓群局"):
+        [result] = search.search(query, language="en", types={"authority"}).results
+        assert "ZQXA" not in result.snippet
+
+
+def test_a_page_of_results_tokenises_the_query_once(db, monkeypatch):
+    from portal.search import tokens
+
+    for n in range(4):
+        PolicyDocumentFactory(title_en=f"Organoid rules {n}", summary_en="Organoid banks and organoid grafts.")
+    calls = []
+    tokenise = tokens.tokenise
+    monkeypatch.setattr(tokens, "tokenise", lambda text, **kwargs: calls.append(kwargs) or tokenise(text, **kwargs))
+    page = search.search("organoid banks", language="en")
+    assert len(page.results) == 4 and all("<mark>" in result.snippet for result in page.results)
+    assert calls == [{"for_query": True}]
