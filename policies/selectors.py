@@ -13,8 +13,8 @@ from django.utils.translation import get_language
 
 from policies.models import Authority, PolicyDocument
 from portal.choices import EditorialStatus, Jurisdiction
+from portal.generation import cached_for_generation
 from portal.models import Reference
-from portal.page_cache import cached_for_generation
 from portal.selectors import Links, load_links
 from therapies.models import Therapy, TherapyCategory
 

@@ -1,110 +1,37 @@
-"""Shared cache of whole public responses, invalidated exactly by a content generation.
-
-Every public page and API response shows only published content, so one number describes
-the state all of them depend on: the *content generation*, kept in the shared cache and
-bumped (after commit) by any save, delete or relation change of a curated model, whichever
-door it came through (admin, API, load_curated, a history revert). Each stored page and each
-ETag carries the generation it was made in, so after a change every worker on every server
-misses and renders fresh content on its very next request; nothing needs to be found and
-deleted. A hit costs one cache round trip: the generation and the page are read together.
+"""Shared cache of whole public responses, and the one owner of their validators.
 
 Only anonymous GET/HEAD requests are served from or stored in the cache; a request that
 carries a session cookie or an Authorization header (editors, API tokens) always reaches
-the view, and its response is never stored.
+the view, and its response is never stored (the API marks those private itself).
+
+Each stored page and each ETag carries the content generation it was made in
+(`portal/generation.py`), so after a change every worker on every server misses and renders
+fresh content on its very next request. A hit costs one cache round trip: the generation
+and the page are read together. A revalidation (If-None-Match) reads the generation alone
+and is answered with a 304 before any view runs.
+
+This middleware sets ETag and Cache-Control on every anonymous 200 it sees, cached or not:
+with the cache down (no generation can be kept) the ETag is a hash of the body, so a
+conditional GET still gets its 304. CORS headers are added outside it (see MIDDLEWARE), so
+a cached copy never carries another request's Access-Control-Allow-Origin.
 """
 
 from __future__ import annotations
 
 import hashlib
-import time
-from contextvars import ContextVar
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
 
-GENERATION_KEY = "portal:content-generation"
+from portal import generation
+
 CACHED_PREFIXES = ("/en/", "/zh-hans/", "/api/v1/", "/sitemap.xml", "/sitemap-", "/robots.txt")
-CONTENT_APPS = ("therapies", "policies")
-CONTENT_MODELS = ("portal.Reference", "portal.SearchEntry")
-
-
-# The generation a public request started in, so the derived values it reads (list totals,
-# facets, figures) cost one cache round trip each, not two.
-_request_generation: ContextVar[int | None] = ContextVar("portal_request_generation", default=None)
-
-
-def content_generation() -> int:
-    """The current generation (or the one this public request started in); created on first
-    use, and after a cache flush or outage."""
-    remembered = _request_generation.get()
-    if remembered is not None:
-        return remembered
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        # A fresh start must never reuse a number that keys old entries: use the clock.
-        generation = time.time_ns()
-        cache.add(GENERATION_KEY, generation, timeout=None)
-        generation = cache.get(GENERATION_KEY, generation)
-    return generation
-
-
-def bump_generation() -> None:
-    """Make every cached response stale, on every worker and server sharing the cache."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not set yet, or evicted: any new clock value is unused
-        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
-
-
-def cached_for_generation(name: str, compute):
-    """`compute()`, remembered in the shared cache until the content next changes.
-
-    For derived values every page needs but no single request should pay for, such as the
-    list of years that have policies.
-    """
-    key = f"portal:derived:{content_generation()}:{name}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, timeout=24 * 3600)
-    return value
-
-
-def bump_after_commit(**kwargs) -> None:
-    """Bump now and again after commit.
-
-    The second bump matters: a reader between the save and the commit still sees the old
-    rows and may cache them under the first new generation.
-    """
-    bump_generation()
-    transaction.on_commit(bump_generation)
-
-
-def content_models():
-    for app_label in CONTENT_APPS:
-        yield from apps.get_app_config(app_label).get_models()
-    for label in CONTENT_MODELS:
-        try:
-            yield apps.get_model(label)
-        except LookupError:
-            continue
-
-
-def connect_signals() -> None:
-    for model in content_models():
-        uid = f"page-cache-{model._meta.label_lower}"
-        post_save.connect(bump_after_commit, sender=model, dispatch_uid=uid + "-save")
-        post_delete.connect(bump_after_commit, sender=model, dispatch_uid=uid + "-delete")
-        for field in model._meta.local_many_to_many:
-            m2m_changed.connect(bump_after_commit, sender=field.remote_field.through,
-                                dispatch_uid=f"{uid}-{field.name}")
 
 
 def is_anonymous(request) -> bool:
+    """The request carries no credentials: no session cookie, no Authorization header."""
     return settings.SESSION_COOKIE_NAME not in request.COOKIES and "HTTP_AUTHORIZATION" not in request.META
 
 
@@ -114,6 +41,18 @@ def is_cacheable_request(request) -> bool:
         and request.path.startswith(CACHED_PREFIXES)
         and is_anonymous(request)
     )
+
+
+def body_etag(response) -> str:
+    """A strong ETag from the rendered body and its content headers: right whatever the cache holds."""
+    digest = hashlib.sha256(response.content)
+    digest.update(f"\n{response.get('Content-Type', '')}\n{response.get('Content-Language', '')}".encode())
+    return f'"{digest.hexdigest()[:32]}"'
+
+
+def etag_matches(request, etag: str) -> bool:
+    header = request.META.get("HTTP_IF_NONE_MATCH", "")
+    return bool(header) and (header.strip() == "*" or etag in [tag.strip() for tag in header.split(",")])
 
 
 def _fingerprint(request) -> str:
@@ -128,13 +67,8 @@ def _fingerprint(request) -> str:
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
 
 
-def etag_for(generation: int, fingerprint: str) -> str:
-    return f'W/"{generation:x}-{fingerprint[:16]}"'
-
-
-def _etag_matches(request, etag: str) -> bool:
-    header = request.META.get("HTTP_IF_NONE_MATCH", "")
-    return bool(header) and (header.strip() == "*" or etag in [tag.strip() for tag in header.split(",")])
+def etag_for(content_generation: int, fingerprint: str) -> str:
+    return f'W/"{content_generation:x}-{fingerprint[:16]}"'
 
 
 class PageCacheMiddleware:
@@ -144,62 +78,95 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.timeout = getattr(settings, "PAGE_CACHE_SECONDS", 24 * 3600)
-        self.max_age = getattr(settings, "PAGE_CACHE_BROWSER_MAX_AGE", 60)
-        self.bypass_header = getattr(settings, "PAGE_CACHE_BYPASS_HEADER", "")
+        self.timeout = settings.PAGE_CACHE_SECONDS
+        self.max_age = settings.PUBLIC_MAX_AGE
+        self.bypass_header = settings.PAGE_CACHE_BYPASS_HEADER
 
     def __call__(self, request):
         if not is_cacheable_request(request):
             return self.get_response(request)
         fingerprint = _fingerprint(request)
-        key = f"portal:page:{fingerprint}"
-        bypass = self.bypass_header and request.headers.get(self.bypass_header)
-        generation, cached = self._lookup(request, key, fetch_page=not bypass)
-        etag = etag_for(generation, fingerprint)
-        if _etag_matches(request, etag) and not bypass:
-            return self._not_modified(etag)
-        if cached is None and not bypass and "HTTP_IF_NONE_MATCH" in request.META:
-            cached = self._page(cache.get(key), generation)
-        if cached is not None:
-            response = self._rebuild(cached)
-            response["X-Cache"] = "hit"
-        else:
-            token = _request_generation.set(generation)
-            try:
-                response = self.get_response(request)
-            finally:
-                _request_generation.reset(token)
-            if request.method == "GET" and self._storable(response) and not bypass:
-                cache.set(key, self._freeze(response, generation), self.timeout)
-            response["X-Cache"] = "miss"
-        if response.status_code == 200 and not response.cookies:
-            response["ETag"] = etag
-            if not response.has_header("Cache-Control"):
-                response["Cache-Control"] = (
-                    f"public, max-age={self.max_age}, stale-while-revalidate={self.max_age * 5}"
-                )
-            patch_vary_headers(response, ["Accept-Language"] if request.path.startswith("/api/") else [])
-        return response
-
-    def _lookup(self, request, key: str, *, fetch_page: bool) -> tuple[int, dict | None]:
-        """The content generation and, when it is current, the stored page: one cache round trip.
-
-        A revalidation (If-None-Match) usually ends in a 304, so it asks for the generation
-        alone and fetches the page only if the ETag turns out stale.
-        """
-        if not fetch_page or "HTTP_IF_NONE_MATCH" in request.META:
-            return content_generation(), None
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = found.get(GENERATION_KEY)
-        if generation is None:
-            return content_generation(), None
-        return generation, self._page(found.get(key), generation)
+        if self.bypass_header and request.headers.get(self.bypass_header):
+            # The benchmark's cold read: rendered every time, never stored, never a 304.
+            current = generation.stored_generation()
+            return self._finish(request, self._render(request, current, store_as=None), fingerprint, current)
+        if "HTTP_IF_NONE_MATCH" in request.META:
+            return self._revalidate(request, fingerprint)
+        current, frozen = self._lookup(self._key(fingerprint))
+        return self._serve(request, fingerprint, current, frozen)
 
     @staticmethod
-    def _page(frozen, generation: int) -> dict | None:
+    def _key(fingerprint: str) -> str:
+        return f"portal:page:{fingerprint}"
+
+    def _lookup(self, key: str) -> tuple[int | None, dict | None]:
+        """The content generation and, when it is current, the stored page: one cache round trip."""
+        found = cache.get_many([generation.GENERATION_KEY, key])
+        current = found.get(generation.GENERATION_KEY)
+        if current is None:  # a fresh or flushed cache (or none at all): start a generation
+            return generation.stored_generation(), None
+        return current, self._current_page(found.get(key), current)
+
+    def _revalidate(self, request, fingerprint: str):
+        """A 304 when the client's ETag is the current one; the generation alone is read for
+        it. A stale tag (the content changed since) then reads the page, as a plain GET would."""
+        current = generation.stored_generation()
+        if current is not None and etag_matches(request, etag_for(current, fingerprint)):
+            return self._not_modified(etag_for(current, fingerprint))
+        frozen = self._current_page(cache.get(self._key(fingerprint)), current) if current is not None else None
+        return self._serve(request, fingerprint, current, frozen)
+
+    def _serve(self, request, fingerprint: str, current: int | None, frozen: dict | None):
+        if frozen is not None:
+            response = self._serve_hit(frozen)
+        else:
+            response = self._render(request, current, store_as=self._key(fingerprint))
+        return self._finish(request, response, fingerprint, current)
+
+    def _serve_hit(self, frozen: dict) -> HttpResponse:
+        response = HttpResponse(frozen["content"])
+        for name, value in frozen["headers"].items():
+            response[name] = value
+        response["X-Cache"] = "hit"
+        return response
+
+    def _render(self, request, current: int | None, *, store_as: str | None):
+        """The view's response, made in generation `current` and stored under `store_as`
+        when it may be shared. Without a generation (cache down) nothing is stored."""
+        with generation.pinned(current):
+            response = self.get_response(request)
+        if store_as and current is not None and request.method == "GET" and self._storable(response):
+            cache.set(store_as, self._freeze(response, current), self.timeout)
+        response["X-Cache"] = "miss"
+        return response
+
+    def _finish(self, request, response, fingerprint: str, current: int | None):
+        """ETag and Cache-Control of an anonymous 200; a 304 when a body-hash ETag matches."""
+        if response.status_code != 200 or response.cookies:
+            return response
+        if current is not None:
+            response["ETag"] = etag_for(current, fingerprint)
+        elif not response.streaming:
+            response["ETag"] = body_etag(response)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = self._cache_control(request)
+        if request.path.startswith("/api/"):
+            patch_vary_headers(response, ["Accept-Language"])
+        if current is None and response.has_header("ETag") and etag_matches(request, response["ETag"]):
+            return self._not_modified(response["ETag"])
+        return response
+
+    def _cache_control(self, request) -> str:
+        if request.path.startswith("/api/"):
+            # API clients have always been given exactly this (tests/api pins it).
+            return f"public, max-age={self.max_age}"
+        return f"public, max-age={self.max_age}, stale-while-revalidate={self.max_age * 5}"
+
+    @staticmethod
+    def _current_page(frozen, current: int) -> dict | None:
         # Pages are stored under one key per URL and carry the generation they were made in;
         # a page from an older generation is a miss and is overwritten by the fresh one.
-        return frozen if frozen is not None and frozen.get("generation") == generation else None
+        return frozen if frozen is not None and frozen.get("generation") == current else None
 
     def _storable(self, response) -> bool:
         cache_control = response.get("Cache-Control", "")
@@ -211,26 +178,15 @@ class PageCacheMiddleware:
             and "no-store" not in cache_control
         )
 
-    def _freeze(self, response, generation: int) -> dict:
+    def _freeze(self, response, current: int) -> dict:
         return {
-            "generation": generation,
+            "generation": current,
             "content": response.content,
             "headers": {name: response[name] for name in self.stored_headers if response.has_header(name)},
         }
 
     @staticmethod
-    def _rebuild(frozen):
-        from django.http import HttpResponse
-
-        response = HttpResponse(frozen["content"])
-        for name, value in frozen["headers"].items():
-            response[name] = value
-        return response
-
-    @staticmethod
-    def _not_modified(etag):
-        from django.http import HttpResponseNotModified
-
+    def _not_modified(etag: str) -> HttpResponseNotModified:
         response = HttpResponseNotModified()
         response["ETag"] = etag
         return response

@@ -3,7 +3,7 @@
 `COUNT(*)` over 100 000 policies costs more than fetching the page itself, and the answer
 only changes when content does. The count is remembered under the exact SQL of the list
 (filters, visibility rule and all) and the content generation, so it is never stale: any
-save, publish or delete starts a new generation (see `portal.page_cache`).
+save, publish or delete starts a new generation (see `portal.generation`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
-from portal.page_cache import cached_for_generation
+from portal.generation import cached_for_generation
 
 
 class CachedCountPaginator(Paginator):

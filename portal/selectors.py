@@ -19,7 +19,7 @@ from django.utils.translation import get_language
 from modeltranslation.manager import append_translated, get_translatable_fields_for_model
 
 from policies.models import PolicyDocument
-from portal.page_cache import cached_for_generation
+from portal.generation import cached_for_generation
 from portal.prepared import prepared_rows
 from therapies.models import Therapy
 

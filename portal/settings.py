@@ -63,10 +63,12 @@ MIDDLEWARE = [
     # Per-section Content-Security-Policy; see CONTENT_SECURITY_POLICY and CSP_SECTION_RELAXATIONS.
     "portal.middleware.SectionCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache, so the CORS headers answer the request at hand, hit or miss:
+    # a stored copy carries none, whichever request (with or without Origin) filled it.
+    "corsheaders.middleware.CorsMiddleware",
     # Anonymous public responses from the shared cache, keyed by the content generation.
     "portal.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -125,9 +127,11 @@ else:
 
 # Whole public responses for anonymous readers (portal/page_cache.py). The content
 # generation makes them stale the moment anything changes, so the lifetime is only a bound
-# on memory; browsers and a CDN may keep a page for PAGE_CACHE_BROWSER_MAX_AGE seconds.
+# on memory.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 3600)
-PAGE_CACHE_BROWSER_MAX_AGE = env.int("PAGE_CACHE_BROWSER_MAX_AGE", default=60)
+# How long browsers and a CDN may reuse a public page or API response before revalidating
+# (Cache-Control max-age). PAGE_CACHE_BROWSER_MAX_AGE is its former name, still read.
+PUBLIC_MAX_AGE = env.int("PUBLIC_MAX_AGE", default=env.int("PAGE_CACHE_BROWSER_MAX_AGE", default=60))
 # Only the benchmark sets this: a request carrying the header skips the cache (a cold read).
 PAGE_CACHE_BYPASS_HEADER = env.str("PAGE_CACHE_BYPASS_HEADER", default="")
 

@@ -112,7 +112,7 @@ class SearchView(TemplateView):
         context = super().get_context_data(**kwargs)
         query = site_search.clean_query(self.request.GET.get("q"))
         kind = self.request.GET.get("type", "")
-        if kind not in site_search.SOURCE_BY_KIND:
+        if kind not in site_search.kinds():
             kind = ""
         try:
             page_number = int(self.request.GET.get("page") or 1)
@@ -130,7 +130,7 @@ class SearchView(TemplateView):
             query=query,
             kind=kind,
             results=results,
-            sources=site_search.SOURCES,
+            sources=site_search.sources(),
             page_number=page_number,
             results_start=(page_number - 1) * PAGE_SIZE + 1,
             has_next=page_number * PAGE_SIZE < results.total,

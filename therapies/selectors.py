@@ -19,8 +19,8 @@ from django.utils.translation import get_language
 
 from policies.models import PolicyDocument
 from portal.choices import EditorialStatus
+from portal.generation import cached_for_generation
 from portal.models import Reference
-from portal.page_cache import cached_for_generation
 from portal.selectors import Links, Rows, cited_by, load_links, load_rows, set_prefetched
 from therapies.choices import Agency, ApprovalStatus
 from therapies.models import (

@@ -127,7 +127,7 @@ class SearchTookTooLong(APIException):
 class SearchView(ApiViewMixin, GenericAPIView):
     """Cross-resource search over published items, best matches first (portal.search).
 
-    Counting stops at `portal.search.RESULT_CAP` (1000) matches: `count` is then 1000 and only
+    Counting stops at `portal.search.ranking.RESULT_CAP` (1000) matches: `count` is then 1000 and only
     the first 1000 are listed.
     """
 
@@ -144,7 +144,7 @@ class SearchView(ApiViewMixin, GenericAPIView):
             OpenApiParameter("q", OpenApiTypes.STR, required=True,
                              description="Words to find; English inflections and Chinese text both match."),
             OpenApiParameter("type", OpenApiTypes.STR, description="Comma-separated types to keep, e.g. "
-                             "`therapy,policy` (" + ", ".join(search.KINDS) + ")."),
+                             "`therapy,policy` (" + ", ".join(search.kinds()) + ")."),
         ],
         responses=SearchHitSerializer(many=True),
     )
@@ -175,10 +175,10 @@ class SearchView(ApiViewMixin, GenericAPIView):
         if not raw:
             return None
         types = {part.strip() for part in raw.split(",") if part.strip()}
-        unknown = sorted(types - set(search.KINDS))
+        unknown = sorted(types - set(search.kinds()))
         if unknown:
             raise ValidationError({"type": [_("Unknown type: %(types)s. Use %(known)s.") % {
-                "types": ", ".join(unknown), "known": ", ".join(search.KINDS)}]})
+                "types": ", ".join(unknown), "known": ", ".join(search.kinds())}]})
         return types
 
     @staticmethod

@@ -7,8 +7,6 @@ queryset starts from `visible_to(user)`.
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
 from django.http import Http404
 from django.utils import translation
@@ -24,14 +22,13 @@ from rest_framework.response import Response
 from portal.api.history import HistoryMixin
 from portal.api.reads import Reader, Resource
 from portal.api.schema import EditorialAutoSchema
+from portal.page_cache import body_etag, is_anonymous
 
 LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 # Parameters every view accepts; lists add their filters, `page`, `page_size` and `brief`.
 COMMON_PARAMS = frozenset({"lang", "format"})
 LIST_PARAMS = frozenset({"page", "page_size", "brief"})
 BRIEF_VALUES = {"1": True, "true": True, "0": False, "false": False}
-# Public responses may be reused by browsers and proxies for this long, then revalidated (ETag).
-PUBLIC_MAX_AGE = 60
 
 LANG_PARAMETER = OpenApiParameter(
     "lang", OpenApiTypes.STR, enum=list(LANGUAGES),
@@ -76,20 +73,19 @@ class ApiViewMixin:
         return context
 
     def finalize_response(self, request, response, *args, **kwargs):
+        """Validators for requests with credentials; anonymous ones get theirs from the page
+        cache (portal/page_cache.py), which would replace anything set here."""
         response = super().finalize_response(request, response, *args, **kwargs)
         response["Content-Language"] = translation.get_language()
         patch_vary_headers(response, ("Accept", "Accept-Language", "Authorization", "Cookie"))
-        if request.method not in ("GET", "HEAD") or response.status_code != status.HTTP_200_OK:
+        if (request.method not in ("GET", "HEAD") or response.status_code != status.HTTP_200_OK
+                or is_anonymous(request)):
             return response
-        if request.user.is_authenticated:
-            patch_cache_control(response, private=True, no_cache=True)
-        else:
-            patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
-        # The ETag is a hash of the body, so any edit that shows (a related object published,
-        # a translation fixed) changes it, and nothing else does.
+        patch_cache_control(response, private=True, no_cache=True)
+        # A hash of the body, so any edit that shows (a related object published, a
+        # translation fixed) changes it, and nothing else does.
         response.render()
-        digest = hashlib.sha256(response.content + response["Content-Language"].encode()).hexdigest()[:32]
-        response["ETag"] = f'"{digest}"'
+        response["ETag"] = body_etag(response)
         return get_conditional_response(request, etag=response["ETag"], response=response)
 
 

@@ -12,6 +12,7 @@ from django.db import connection
 
 from portal import search
 from portal.models import SearchEntry, SearchTerm
+from portal.search.backends import postgres
 from tests.factories import ConditionFactory, PolicyDocumentFactory
 
 pytestmark = pytest.mark.skipif(
@@ -39,9 +40,9 @@ def test_both_vectors_have_a_gin_index(db):
 def test_lexemes_are_quoted_so_postgresql_takes_them_as_they_are(db, term):
     with connection.cursor() as cursor:
         cursor.execute("SELECT (%s)::tsvector @@ (%s)::tsquery, (%s)::tsvector",
-                       [search._lexeme(term) + ":3", search._lexeme(term), search._lexeme(term)])
+                       [postgres.lexeme(term) + ":3", postgres.lexeme(term), postgres.lexeme(term)])
         matches, vector = cursor.fetchone()
-    assert matches and vector == search._lexeme(term)
+    assert matches and vector == postgres.lexeme(term)
 
 
 @pytest.fixture
@@ -61,9 +62,9 @@ def test_the_capped_ranking_gives_the_full_rankings_page_when_every_match_is_a_c
         ranked_world, query, start, stop):
     """Below the cap every match is a candidate, so the title-hit shortcut and the scores
     read from the title vector must give exactly the page the plain ranking gives."""
-    index, terms = search.VectorIndex(), search.query_terms(query)
-    capped = index.page(terms, set(search.KINDS), capped=True, start=start, stop=stop)
-    full = index.page(terms, set(search.KINDS), capped=False, start=start, stop=stop)
+    index, terms = postgres.VectorIndex(), search.query_terms(query)
+    capped = index.page(terms, set(search.kinds()), capped=True, start=start, stop=stop)
+    full = index.page(terms, set(search.kinds()), capped=False, start=start, stop=stop)
     assert [(entry.slug, entry.score) for entry in capped] == [(entry.slug, entry.score) for entry in full]
 
 
@@ -72,8 +73,8 @@ def test_search_statements_stop_at_the_time_limit(transactional_db, monkeypatch)
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_sleep(2)")
 
-    monkeypatch.setattr(search, "STATEMENT_TIMEOUT_MS", 100)
-    monkeypatch.setattr(search.VectorIndex, "counts", slow_counts)
+    monkeypatch.setattr(postgres, "STATEMENT_TIMEOUT_MS", 100)
+    monkeypatch.setattr(postgres.VectorIndex, "counts", slow_counts)
     started = time.monotonic()
     page = search.search("cell", language="en")
     assert page.timed_out and time.monotonic() - started < 1.5
@@ -93,3 +94,21 @@ def test_rebuild_outside_a_transaction_commits_and_vacuums(transactional_db):
     SearchEntry.objects.all().delete()
     assert search.rebuild_index() == SearchEntry.objects.count() == 2
     assert search.search("organoid", language="en").total == 1
+
+
+def test_a_rebuild_writes_the_entries_with_copy_exactly(db):
+    """`VectorIndex.write` uses psycopg2's `copy_expert`, which Django's query log never sees:
+    no INSERT may reach the entry table, and text CSV must quote (commas, quotes, line
+    breaks, backslashes, an empty translation) comes back as written."""
+    from django.test.utils import CaptureQueriesContext
+
+    tricky = 'Organoid "banks", 干细胞\nline two \\ back\\slash'
+    PolicyDocumentFactory(title_en="Organoid banks", title_zh_hans="", summary_en=tricky)
+    with CaptureQueriesContext(connection) as queries:
+        assert search.rebuild_index() == SearchEntry.objects.count() == 2
+    assert not [q["sql"] for q in queries.captured_queries if "INSERT" in q["sql"] and "portal_searchentry" in q["sql"]]
+    entry = SearchEntry.objects.get(kind="policy")
+    assert entry.texts["en"] == tricky
+    assert entry.titles == {"en": "Organoid banks", "zh-hans": "Organoid banks"}
+    assert "'organoid':11" in entry.vector.split() and "'kind:policy'" in entry.title_vector.split()
+    assert search.search("干细胞", language="en").total == 1

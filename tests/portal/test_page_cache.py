@@ -3,7 +3,7 @@
 import pytest
 from django.test import override_settings
 
-from portal.page_cache import bump_generation, content_generation
+from portal.generation import content_changed, content_generation
 from tests.factories import TherapyCategoryFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.portal.page_cache_urls")]
@@ -116,11 +116,11 @@ def test_paths_outside_the_public_site_are_never_cached(client):
     assert "X-Cache" not in client.get("/admin/")
 
 
-def test_bump_generation_recovers_from_an_empty_cache():
+def test_content_changed_recovers_from_an_empty_cache():
     from django.core.cache import cache
 
     cache.clear()
-    bump_generation()
+    content_changed()
     assert content_generation() > 0
 
 
@@ -136,7 +136,7 @@ def test_api_responses_are_cached_per_language_cookie(client):
 
 
 def test_derived_values_are_computed_once_per_content_generation():
-    from portal.page_cache import cached_for_generation
+    from portal.generation import cached_for_generation
 
     calls = []
     assert cached_for_generation("answer", lambda: calls.append(1) or 42) == 42
@@ -156,7 +156,7 @@ def test_a_stale_etag_gets_the_cached_page_not_a_304(client):
 def test_a_page_from_an_older_generation_is_replaced_not_served(client):
     TherapyCategoryFactory(name_en="Immune cell therapy")
     client.get(HOME)
-    bump_generation()
+    content_changed()
     assert client.get(HOME)["X-Cache"] == "miss"
     assert client.get(HOME)["X-Cache"] == "hit"
 
@@ -168,3 +168,54 @@ def test_sitemap_sections_and_feeds_are_cached(client, path):
     assert first.status_code == 200
     assert client.get(path)["X-Cache"] == "hit"
 
+
+
+# --- one owner of the validators of anonymous responses --------------------------------
+@pytest.mark.urls("portal.urls")
+def test_an_anonymous_api_response_carries_the_generation_etag_and_is_revalidated_before_the_view(
+        client, django_assert_num_queries):
+    TherapyCategoryFactory()
+    first = client.get("/api/v1/categories/")
+    assert first["ETag"].startswith('W/"')  # the page cache's, not a hash of the body
+    assert first["Cache-Control"] == "public, max-age=60"
+    with django_assert_num_queries(0):
+        assert client.get("/api/v1/categories/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+@pytest.mark.urls("portal.urls")
+def test_anonymous_api_bodies_are_not_hashed(client, monkeypatch):
+    """The middleware replaces any ETag of an anonymous response, so the API must not pay for one."""
+    from portal.api import viewsets
+
+    monkeypatch.setattr(viewsets, "body_etag", lambda response: pytest.fail("an anonymous body was hashed"))
+    assert client.get("/api/v1/categories/").status_code == 200
+
+
+@pytest.mark.urls("portal.urls")
+def test_responses_to_requests_with_credentials_keep_the_apis_private_body_etag(client, editor):
+    client.force_login(editor)
+    first = client.get("/api/v1/categories/")
+    assert "private" in first["Cache-Control"] and not first["ETag"].startswith("W/")
+    assert client.get("/api/v1/categories/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+@pytest.mark.urls("portal.urls")
+def test_one_setting_gives_the_max_age_of_pages_and_api(client, settings):
+    settings.PUBLIC_MAX_AGE = 7
+    assert client.get("/api/v1/categories/")["Cache-Control"] == "public, max-age=7"
+    assert client.get("/en/")["Cache-Control"] == "public, max-age=7, stale-while-revalidate=35"
+
+
+def test_a_current_etag_costs_one_cache_read_of_the_generation_alone(client, monkeypatch):
+    from django.core.cache import cache
+
+    from portal.generation import GENERATION_KEY
+
+    etag = client.get(HOME)["ETag"]
+    reads = []
+    get, get_many = cache.get, cache.get_many
+    monkeypatch.setattr(cache, "get", lambda key, *args, **kwargs: reads.append(key) or get(key, *args, **kwargs))
+    monkeypatch.setattr(cache, "get_many", lambda keys, *args, **kwargs: reads.append(tuple(keys)) or get_many(
+        keys, *args, **kwargs))
+    assert client.get(HOME, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert reads == [GENERATION_KEY]

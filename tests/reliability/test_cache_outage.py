@@ -93,3 +93,16 @@ def test_resilient_cache_builds_one_redis_client_per_connection_pool():
     backend = ResilientRedisCache(f"redis://127.0.0.1:{closed_port()}/0", {})
     first = backend._cache.get_client("a")
     assert backend._cache.get_client("b", write=True) is first
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/categories/", "/en/"])
+def test_with_redis_down_public_responses_still_get_cache_control_and_a_working_conditional_get(client, path):
+    """No generation can be kept, so nothing is stored: the ETag is then a hash of the body."""
+    TherapyCategoryFactory(name_en="Stem cell therapy")
+    with override_settings(CACHES=redis_cache_at(closed_port())):
+        first = client.get(path)
+        again = client.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert first.status_code == 200 and first["X-Cache"] == "miss"
+    assert {part.strip() for part in first["Cache-Control"].split(",")} >= {"public", "max-age=60"}
+    assert again.status_code == 304 and again["ETag"] == first["ETag"]

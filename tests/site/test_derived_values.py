@@ -128,12 +128,12 @@ def test_a_public_request_reads_the_generation_from_the_cache_once(client, db, m
     """Every derived value on a list (its total) is keyed by the generation: remembered for the request."""
     from django.core.cache import cache
 
-    from portal import page_cache
+    from portal import generation
 
     TherapyCategoryFactory.create_batch(2)
     reads = []
     get = cache.get  # the local-memory cache's get_many goes through get too
     monkeypatch.setattr(cache, "get", lambda key, *args, **kwargs: reads.append(key) or get(key, *args, **kwargs))
     assert client.get("/api/v1/categories/").status_code == 200
-    assert reads.count(page_cache.GENERATION_KEY) == 1
-    assert page_cache._request_generation.get() is None  # forgotten once the response is made
+    assert reads.count(generation.GENERATION_KEY) == 1
+    assert generation._request_generation.get() is None  # forgotten once the response is made

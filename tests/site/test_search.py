@@ -1,10 +1,15 @@
 """Site search: English inflections, Chinese words without spaces, ranking, snippets, junk."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.db import OperationalError
 
+from policies.models import PolicyDocument
 from portal import search
 from portal.models import SearchEntry
+from portal.search import backends, ranking
 from tests.factories import ConditionFactory, PolicyDocumentFactory, TherapyFactory
 
 
@@ -102,6 +107,22 @@ def test_rebuild_index_indexes_published_items_only(world):
     assert not SearchEntry.objects.filter(slug="draft-product").exists()
 
 
+def test_after_a_rebuild_cached_search_pages_and_counts_follow_the_new_index(client, db):
+    """A bulk rebuild fires no signal on PostgreSQL (raw DELETE, COPY); it must still make
+    the cached search pages and per-query counts stale, on both databases alike."""
+    policy = PolicyDocumentFactory(title_en="Regulation on organoids")
+    assert "Regulation on organoids" in client.get("/en/search/?q=organoid").content.decode()
+    assert client.get("/api/v1/search/", {"q": "organoid"}).json()["count"] == 1
+    assert search.search("organoid", language="en").total == 1
+    # A write that fires no signal: neither the index nor any cache hears of it.
+    PolicyDocument.objects.filter(pk=policy.pk).update(title_en="Regulation on tissue banks")
+    call_command("rebuild_search_index", stdout=io.StringIO())
+    assert "Regulation on organoids" not in client.get("/en/search/?q=organoid").content.decode()
+    assert client.get("/api/v1/search/", {"q": "organoid"}).json()["count"] == 0
+    assert search.search("organoid", language="en").total == 0
+    assert client.get("/api/v1/search/", {"q": "tissue bank"}).json()["count"] == 1
+
+
 def test_search_page_offers_help_for_an_empty_query(client, db):
     html = client.get("/en/search/").content.decode()
     assert 'id="search-help-heading"' in html
@@ -134,7 +155,7 @@ def test_migrate_rebuilds_an_empty_index_for_a_curated_size_catalogue(world):
 @pytest.fixture
 def organoid_items(db, monkeypatch):
     """Five policies and two conditions mention organoids, with a cap of three matches."""
-    monkeypatch.setattr(search, "RESULT_CAP", 3)
+    monkeypatch.setattr(ranking, "RESULT_CAP", 3)
     for n in range(5):
         PolicyDocumentFactory(title_en=f"Notice {n}", summary_en="Rules for organoid banks.")
     ConditionFactory(name_en="Organoid graft failure")
@@ -185,8 +206,8 @@ def test_timed_out_search_is_a_503_in_the_api(client, db, monkeypatch):
 @pytest.fixture
 def failing_index(db, monkeypatch):
     """The index in use, whose counts query fails with the error a test gives it."""
-    index = search._index()
-    monkeypatch.setattr(search, "_index", lambda: index)
+    index = backends.get_backend()
+    monkeypatch.setattr(backends, "get_backend", lambda: index)
 
     def fail_with(error):
         def counts(terms):
@@ -214,8 +235,8 @@ def test_other_database_errors_are_not_taken_for_a_timeout(failing_index):
 
 def test_counts_are_computed_once_per_query_and_content_generation(db, monkeypatch):
     ConditionFactory(name_en="Organoid graft failure")
-    index = search._index()
-    monkeypatch.setattr(search, "_index", lambda: index)
+    index = backends.get_backend()
+    monkeypatch.setattr(backends, "get_backend", lambda: index)
     counted = []
     count = index.counts
     monkeypatch.setattr(index, "counts", lambda terms: counted.append(terms) or count(terms))
@@ -225,3 +246,39 @@ def test_counts_are_computed_once_per_query_and_content_generation(db, monkeypat
     ConditionFactory(name_en="Organoid bank")  # any change starts a new generation
     assert search.search("organoid", language="en").total == 2
     assert len(counted) == 2
+
+
+# --- declarations and parsing ----------------------------------------------------------
+def test_every_translated_field_is_searched_unless_it_is_the_title_or_a_keyword():
+    """A new translated field is in the index without a search edit."""
+    from portal.i18n import translated_fields
+
+    for source in search.sources():
+        left_out = {source.title_field, *source.keyword_fields}
+        assert set(source.text_fields) == translated_fields(source.model) - left_out, source
+
+
+def test_the_types_are_declared_by_the_apps_in_the_order_of_the_facets():
+    assert search.kinds() == ("therapy", "category", "mechanism", "molecule", "condition", "policy", "authority")
+
+
+def test_a_translated_keyword_is_matched_in_every_language_and_kept_out_of_the_text(db):
+    from tests.factories import AuthorityFactory
+
+    AuthorityFactory(abbreviation_en="ZQXA", abbreviation_zh_hans="卓群局", description_en="Regulates.")
+    for query in ("zqxa", "卓群局"):
+        [result] = search.search(query, language="en", types={"authority"}).results
+        assert "ZQXA" not in result.snippet
+
+
+def test_a_page_of_results_tokenises_the_query_once(db, monkeypatch):
+    from portal.search import tokens
+
+    for n in range(4):
+        PolicyDocumentFactory(title_en=f"Organoid rules {n}", summary_en="Organoid banks and organoid grafts.")
+    calls = []
+    tokenise = tokens.tokenise
+    monkeypatch.setattr(tokens, "tokenise", lambda text, **kwargs: calls.append(kwargs) or tokenise(text, **kwargs))
+    page = search.search("organoid banks", language="en")
+    assert len(page.results) == 4 and all("<mark>" in result.snippet for result in page.results)
+    assert calls == [{"for_query": True}]

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.content_io import ImportRefused, import_content
+from portal.generation import content_changed
 
 
 class Command(BaseCommand):
@@ -26,6 +27,8 @@ class Command(BaseCommand):
             raise CommandError(f"Nothing was imported. {error}") from error
         # Relations are set after each item is saved, so the search index is rebuilt once at the end.
         call_command("rebuild_search_index", verbosity=0)
+        # The import stamps timestamps and references with update(), which fires no signal.
+        content_changed()
         for label, count in sorted(counts.items()):
             self.stdout.write(f"  {label}: {count}")
         self.stdout.write(self.style.SUCCESS(f"Imported {sum(counts.values())} row(s) from {path}."))

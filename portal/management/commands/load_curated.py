@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.curated import CuratedDataError, load_curated
+from portal.generation import content_changed
 
 
 class Command(BaseCommand):
@@ -23,6 +24,9 @@ class Command(BaseCommand):
             report = load_curated(folder, dry_run=dry_run)
         except CuratedDataError as error:
             raise CommandError(f"Nothing was loaded. {error}") from error
+        if not dry_run:
+            # Whatever the loader wrote without a signal (an update(), a bulk write) shows too.
+            content_changed()
         for line in report.lines():
             self.stdout.write(f"  {line}")
         verb = "Would change" if dry_run else "Changed"

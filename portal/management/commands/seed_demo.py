@@ -5,7 +5,7 @@ import time
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 
-from portal.page_cache import bump_generation
+from portal.generation import content_changed
 from portal.seeding import SeedPlan, clear_seeded, seed_demo
 
 
@@ -22,14 +22,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["clear"]:
             clear_seeded()
-            bump_generation()
+            content_changed()
             self.stdout.write("Removed the seeded demo content.")
             return
         plan = SeedPlan(options["therapies"], options["policies"], options["draft_share"], options["seed"])
         started = time.monotonic()
         counts = seed_demo(plan)
         # Bulk inserts bypass model signals: refresh the search index and the page cache by hand.
-        bump_generation()
+        content_changed()
         if "rebuild_search_index" in get_commands():
             call_command("rebuild_search_index", stdout=self.stdout)
         summary = ", ".join(f"{n} {name}" for name, n in counts.items())
