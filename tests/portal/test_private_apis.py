@@ -16,6 +16,7 @@ from django.core.cache.backends.redis import RedisCacheClient
 from django.http import QueryDict
 from django.test import RequestFactory
 from django.utils import translation
+from django.utils.translation import trans_real
 from modeltranslation.translator import translator
 from modeltranslation.utils import build_localized_fieldname
 from reversion.revisions import _get_options
@@ -272,3 +273,14 @@ def test_history_records_every_translated_column():
         for field in translator.get_options_for_model(model).fields:
             for language in ("en", "zh_hans"):
                 assert build_localized_fieldname(field, language) in recorded, (model, field, language)
+
+
+# --- Django's translation internals: trans_real.translation (gunicorn.conf.py preloads the catalogues) --------
+
+def test_a_catalogue_is_loaded_once_per_language_and_kept():
+    """`when_ready` loads each language's catalogue in the master so forked workers inherit it:
+    that only helps while `trans_real.translation` keeps what it loaded."""
+    catalogue = trans_real.translation("zh-hans")
+    assert trans_real.translation("zh-hans") is catalogue
+    with translation.override("zh-hans"):
+        assert translation.gettext("Dates") == catalogue.gettext("Dates") != "Dates"
