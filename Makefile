@@ -17,6 +17,7 @@ help:
 	@echo "make run     install, migrate, load the curated data, serve on http://$(HOST):$(PORT)"
 	@echo "make test    run the whole test suite (lint, checks, migrations, pytest)"
 	@echo "make bench   benchmark the production stack (see docs/performance.md)"
+	@echo "make bench BASELINE=<git ref>   the same, beside that ref, with the ratio new/old"
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -62,8 +63,9 @@ clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
 
 # Needs PostgreSQL (DATABASE_URL) and wrk; REDIS_URL enables the shared cache. See docs/performance.md.
+# BASELINE=<git ref> serves that ref beside this tree and prints both, interleaved, with new/old.
 bench: install
-	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/run.py $(if $(BASELINE),--baseline $(BASELINE)) $(BENCH_ARGS)
 
 # EXPLAIN ANALYZE of every API filter and ordering on the benchmark database (after make bench).
 explain: install

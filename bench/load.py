@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 
-from run import BASE_DIR, bench_environment, fetch, gunicorn, prepare_database
+from stack import BASE_DIR, bench_environment, fetch, gunicorn, prepare_database
 
 PATHS = [
     "/healthz", "/en/", "/zh-hans/", "/en/therapies/", "/en/therapies/kymriah/", "/zh-hans/therapies/kymriah/",

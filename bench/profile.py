@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from run import BYPASS_HEADER, PYTHON, bench_environment, gunicorn, prepare_database, worker_pids, wrk
+from stack import BYPASS_HEADER, PYTHON, bench_environment, gunicorn, prepare_database, worker_pids, wrk
 
 
 def main() -> int:

@@ -3,151 +3,47 @@
 Starts gunicorn with `gunicorn.conf.py` (DJANGO_DEBUG=0, PostgreSQL from DATABASE_URL, Redis
 when REDIS_URL is set), seeds the benchmark dataset if it is not there yet, drives every
 endpoint with wrk from a second process (cold: cache bypassed, warm: cache hit, 304:
-conditional GET) and prints requests/s, p50/p95/p99 latency, SQL queries per request and the
-ratio to the liveness endpoint measured in the same run (at its start and end, averaged).
+conditional GET) and prints requests/s, p50/p95/p99 latency, SQL queries per request, the
+workers' CPU per request and the ratio to the liveness endpoint measured in the same run (at
+its start and end, averaged).
+
+With `--baseline REF` (`make bench BASELINE=REF`) it also serves REF from a temporary work tree
+(bench/baseline.py) on the same database, and measures both servers in alternating rounds
+(new, old, old, new, ...) so that the machine's drift hits both alike; the table gives each
+figure for both and the ratio new/old.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
-import platform
 import shutil
 import signal
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
-BYPASS_HEADER = "X-Bench-Cache-Bypass"
-
-
-def bench_environment(port: int) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update({
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": env.get("DJANGO_SECRET_KEY") or "bench-only-secret-key-" + "x" * 40,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_SECURE_HSTS_SECONDS": "0",
-        # Lets the benchmark ask for a cold (uncached) response; unset in production.
-        "PAGE_CACHE_BYPASS_HEADER": BYPASS_HEADER,
-        # One client address makes all the load: a per-address limit would measure 429s.
-        "API_ANON_THROTTLE_RATE": "off",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_LOG_LEVEL": "warning",
-    })
-    return env
-
-
-def manage(env, *args, quiet=False):
-    subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env, check=True,
-                   stdout=subprocess.DEVNULL if quiet else None)
-
-
-def prepare_database(env) -> None:
-    """Create the database if needed, migrate, collect static files, load the curated data."""
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", os.environ["DATABASE_URL"].rsplit("/", 1)[1]],
-                   capture_output=True, check=False)
-    manage(env, "migrate", "--noinput", quiet=True)
-    manage(env, "collectstatic", "--noinput", quiet=True)
-    manage(env, "load_curated", quiet=True)
-
-
-@contextlib.contextmanager
-def gunicorn(env, port: int):
-    """The production server with the project's config; yields its master process once /healthz answers."""
-    server = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "-c", "gunicorn.conf.py", "portal.wsgi:application"],
-        cwd=BASE_DIR, env=env, start_new_session=True,
-    )
-    try:
-        for _ in range(100):
-            try:
-                if fetch(f"http://127.0.0.1:{port}/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.2)
-        yield server
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-
-
-def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str]]:
-    request = urllib.request.Request(url, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            response.read()
-            return response.status, dict(response.headers)
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers)
-
-
-def wrk(url: str, seconds: int, connections: int, headers: dict[str, str]) -> dict:
-    env = dict(os.environ, WRK_HEADERS="|".join(f"{k}: {v}" for k, v in headers.items()))
-    result = subprocess.run(
-        ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s",
-         "-s", str(BASE_DIR / "bench" / "report.lua"), url],
-        env=env, capture_output=True, text=True, check=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def count_queries(paths: list[str], env: dict[str, str]) -> dict[str, int]:
-    """SQL queries per request, measured in a separate process on the same database, cache bypassed."""
-    script = (
-        "import json, sys, django\n"
-        "django.setup()\n"
-        "from django.db import connection\n"
-        "from django.test import Client\n"
-        "from django.test.utils import CaptureQueriesContext\n"
-        "client = Client(HTTP_HOST='127.0.0.1')\n"
-        f"headers = {{'HTTP_{BYPASS_HEADER.upper().replace('-', '_')}': '1'}}\n"
-        "out = {}\n"
-        "for path in json.loads(sys.argv[1]):\n"
-        "    client.get(path, **headers)\n"
-        "    with CaptureQueriesContext(connection) as queries:\n"
-        "        client.get(path, **headers)\n"
-        "    out[path] = len(queries)\n"
-        "print(json.dumps(out))\n"
-    )
-    result = subprocess.run(
-        [PYTHON, "-c", script, json.dumps(paths)], cwd=BASE_DIR, capture_output=True, text=True, check=True,
-        env=dict(env, DJANGO_SETTINGS_MODULE="portal.settings"),
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def _children(master_pid: int):
-    """(pid, /proc status fields) of each gunicorn worker: the master's children."""
-    for status in Path("/proc").glob("[0-9]*/status"):
-        try:
-            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
-        except OSError:
-            continue
-        if fields.get("PPid", "").strip() == str(master_pid):
-            yield int(status.parent.name), fields
-
-
-def worker_pids(master_pid: int) -> list[int]:
-    return sorted(pid for pid, _fields in _children(master_pid))
-
-
-def worker_memory_mb(master_pid: int) -> list[float]:
-    """Resident memory of each gunicorn worker, from /proc."""
-    return sorted(int(fields["VmRSS"].split()[0]) / 1024 for _pid, fields in _children(master_pid) if "VmRSS" in fields)
-
+from baseline import BaselineRefused, baseline_tree, own_cache
+from stack import (
+    BASE_DIR,
+    BYPASS_HEADER,
+    PYTHON,
+    bench_environment,
+    count_queries,
+    fetch,
+    gunicorn,
+    manage,
+    prepare_database,
+    worker_memory_mb,
+    wrk,
+    wrk_with_cpu,
+)
+from tables import MODES, machine, print_comparison, print_table
 
 ENDPOINTS = [
-    # (label, path); {therapy} and {zh_word} are filled in from the dataset.
+    # (label, path); {therapy} is filled in from the dataset.
     ("liveness /healthz", "/healthz"),
     ("API therapy list (50)", "/api/v1/therapies/?page_size=50"),
     ("API therapy detail", "/api/v1/therapies/{therapy}/"),
@@ -163,20 +59,35 @@ ENDPOINTS = [
 ]
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+@dataclass(frozen=True)
+class Server:
+    """One running tree: `base` is its URL, `pid` its gunicorn master."""
+
+    base: str
+    pid: int
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--therapies", type=int, default=20000)
     parser.add_argument("--policies", type=int, default=100000)
-    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", "8")))
+    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", "8")),
+                        help="wrk seconds per cell (with --baseline: per cell and tree, split over the rounds)")
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--json", type=Path, default=BASE_DIR / "bench-results" / "latest.json")
+    parser.add_argument("--port", type=int, default=8765, help="the current tree's port; a baseline's is the next")
+    parser.add_argument("--json", type=Path, default=None,
+                        help="where to write the results (bench-results/latest.json, or baseline-<commit>.json)")
     parser.add_argument("--only", action="append", default=[], metavar="WORD",
                         help="measure only endpoints whose label contains WORD (liveness is always measured)")
-    args = parser.parse_args()
-    endpoints = [(label, path) for label, path in ENDPOINTS
-                 if label.startswith("liveness") or not args.only or any(word in label for word in args.only)]
+    parser.add_argument("--baseline", metavar="REF", default=None,
+                        help="a git ref to serve beside the current tree and measure against it")
+    parser.add_argument("--rounds", type=int, default=4,
+                        help="with --baseline: alternating rounds per cell (new, old, old, new, new, old, ...)")
+    return parser.parse_args()
 
+
+def main() -> int:
+    args = parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         print("make bench needs DATABASE_URL pointing at PostgreSQL, e.g. "
               "DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench make bench", file=sys.stderr)
@@ -184,89 +95,160 @@ def main() -> int:
     if not shutil.which("wrk"):
         print("make bench needs wrk: apt-get install wrk", file=sys.stderr)
         return 2
-
+    # `kill` or make's interruption ends the run through the `finally` blocks that stop the
+    # servers and remove the baseline's work tree.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    endpoints = [(label, path) for label, path in ENDPOINTS
+                 if label.startswith("liveness") or not args.only or any(word in label for word in args.only)]
     env = bench_environment(args.port)
     prepare_database(env)
-    seeded = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c",
-         "from therapies.models import Therapy; from policies.models import PolicyDocument;"
-         "print(Therapy.objects.filter(slug__startswith='demo-').count(),"
-         " PolicyDocument.objects.filter(slug__startswith='demo-').count())"],
-        cwd=BASE_DIR, env=env, capture_output=True, text=True, check=True,
-    ).stdout.split()[-2:]
+    seed(env, args)
+    therapy = django_shell(env, "from django.db import connection; connection.cursor().execute('ANALYZE');"
+                                "from therapies.models import Therapy;"
+                                "print(Therapy.objects.published().filter(slug__startswith='demo-',"
+                                " approvals__isnull=False).order_by('pk').values_list('slug', flat=True)[500])")[-1]
+    endpoints = [(label, path.format(therapy=therapy)) for label, path in endpoints]
+    if args.baseline:
+        try:
+            return compare(args, env, endpoints)
+        except BaselineRefused as refusal:
+            print(f"make bench BASELINE={args.baseline}: {refusal}", file=sys.stderr)
+            return 2
+    return single(args, env, endpoints)
+
+
+def django_shell(env, code: str) -> list[str]:
+    """The words `manage.py shell -c code` printed, in the current tree."""
+    return subprocess.run([PYTHON, "manage.py", "shell", "-c", code], cwd=BASE_DIR, env=env,
+                          capture_output=True, text=True, check=True).stdout.split()
+
+
+def seed(env, args) -> None:
+    """Seed the synthetic set with the current tree, unless the database holds it at this size."""
+    seeded = django_shell(env, "from therapies.models import Therapy; from policies.models import PolicyDocument;"
+                               "print(Therapy.objects.filter(slug__startswith='demo-').count(),"
+                               " PolicyDocument.objects.filter(slug__startswith='demo-').count())")[-2:]
     if [int(n) for n in seeded] != [args.therapies, args.policies]:
         print(f"Seeding {args.therapies} therapies and {args.policies} policies ...", flush=True)
         manage(env, "seed_demo", "--therapies", str(args.therapies), "--policies", str(args.policies))
-    therapy = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c",
-         "from django.db import connection; connection.cursor().execute('ANALYZE');"
-         "from therapies.models import Therapy;"
-         "print(Therapy.objects.published().filter(slug__startswith='demo-', approvals__isnull=False)"
-         ".order_by('pk').values_list('slug', flat=True)[500])"],
-        cwd=BASE_DIR, env=env, capture_output=True, text=True, check=True,
-    ).stdout.split()[-1]
-    base = f"http://127.0.0.1:{args.port}"
-    with gunicorn(env, args.port) as server:
+
+
+def warm_up(server: Server, endpoints, args) -> None:
+    # Every worker imports lazily and prepares its statements on first use: let that
+    # happen before anything is measured, liveness included.
+    for _label, path in endpoints:
+        wrk(server.base + path, 1, args.connections, {BYPASS_HEADER: "1"})
+
+
+def modes(server: Server, label: str, path: str) -> dict[str, dict[str, str]] | None:
+    """Request headers for each mode of one endpoint (the cache primed), or None if it fails."""
+    url = server.base + path
+    status, _headers = fetch(url, {BYPASS_HEADER: "1"})
+    if status != 200:
+        print(f"{label}: {server.base}{path} answered {status}; skipped", file=sys.stderr)
+        return None
+    fetch(url)  # prime the shared cache
+    found = {"cold": {BYPASS_HEADER: "1"}, "warm": {}}
+    etag = fetch(url)[1].get("ETag")
+    if etag:
+        found["revalidate"] = {"If-None-Match": etag}
+    return found
+
+
+def single(args, env, endpoints) -> int:
+    with gunicorn(env, args.port) as master:
+        server = Server(f"http://127.0.0.1:{args.port}", master.pid)
+        queries = count_queries([path for _label, path in endpoints], env)
+        warm_up(server, endpoints, args)
         rows = []
-        paths = [path.format(therapy=therapy) for _, path in endpoints]
-        queries = count_queries(paths, env)
-        # Every worker imports lazily and prepares its statements on first use: let that
-        # happen before anything is measured, liveness included.
-        for path in paths:
-            wrk(base + path, 1, args.connections, {BYPASS_HEADER: "1"})
-        for (label, _), path in zip(endpoints, paths, strict=True):
-            url = base + path
-            status, headers = fetch(url, {BYPASS_HEADER: "1"})
-            if status != 200:
-                print(f"{label}: {path} answered {status}; skipped", file=sys.stderr)
+        for label, path in endpoints:
+            headers = modes(server, label, path)
+            if headers is None:
                 continue
-            cold = wrk(url, args.seconds, args.connections, {BYPASS_HEADER: "1"})
-            fetch(url)  # prime the shared cache
-            warm = wrk(url, args.seconds, args.connections, {})
-            row = {"label": label, "path": path, "queries": queries.get(path), "cold": cold, "warm": warm}
-            etag = fetch(url)[1].get("ETag")
-            if etag:
-                row["revalidate"] = wrk(url, args.seconds, args.connections, {"If-None-Match": etag})
+            row = {"label": label, "path": path, "queries": queries.get(path)}
+            for mode, mode_headers in headers.items():
+                row[mode] = wrk_with_cpu(server.pid, server.base + path, args.seconds, args.connections, mode_headers)
             rows.append(row)
         # The floor again at the end: the box's speed drifts over a run of many minutes, so
         # ratios are taken to the mean of the two.
         rows.append({"label": "liveness /healthz (end)", "path": "/healthz", "queries": 0,
-                     "cold": wrk(base + "/healthz", args.seconds, args.connections, {})})
+                     "cold": wrk_with_cpu(server.pid, server.base + "/healthz", args.seconds, args.connections, {})})
         memory = worker_memory_mb(server.pid)
 
     liveness = [row["cold"]["rps"] for row in rows if row["label"].startswith("liveness")]
     floor = sum(liveness) / len(liveness) if liveness else None
     print_table(rows, floor, memory, args)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"rows": rows, "memory_mb": memory, "machine": machine(), "args": {
-        "therapies": args.therapies, "policies": args.policies, "seconds": args.seconds,
-        "connections": args.connections}}, indent=2))
+    write_json(args.json or BASE_DIR / "bench-results" / "latest.json", {"rows": rows, "memory_mb": memory}, args)
     return 0
 
 
-def machine() -> str:
-    return f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+def compare(args, env, endpoints) -> int:
+    """Serve the baseline beside the current tree and measure both, interleaved, row by row."""
+    port = args.port + 1
+    with baseline_tree(args.baseline) as baseline:
+        old_env = own_cache(bench_environment(port))
+        print(f"Baseline {args.baseline} ({baseline.commit[:10]}) in {baseline.tree}, "
+              f"{'its own virtualenv' if baseline.own_virtualenv else 'the current virtualenv (same requirements)'}",
+              flush=True)
+        manage(old_env, "collectstatic", "--noinput", quiet=True, tree=baseline.tree, python=baseline.python)
+        paths = [path for _label, path in endpoints]
+        queries = {"new": count_queries(paths, env),
+                   "old": count_queries(paths, old_env, tree=baseline.tree, python=baseline.python)}
+        with (gunicorn(env, args.port) as new_master,
+              gunicorn(old_env, port, tree=baseline.tree, python=baseline.python) as old_master):
+            servers = {"new": Server(f"http://127.0.0.1:{args.port}", new_master.pid),
+                       "old": Server(f"http://127.0.0.1:{port}", old_master.pid)}
+            for server in servers.values():
+                warm_up(server, endpoints, args)
+            rows = [compare_row(servers, label, path, queries, args) for label, path in endpoints]
+            rows.append(compare_row(servers, "liveness /healthz (end)", "/healthz", queries, args, only=("cold",)))
+            memory = {name: worker_memory_mb(server.pid) for name, server in servers.items()}
+    rows = [row for row in rows if row]
+    print_comparison(rows, baseline, memory, args)
+    write_json(args.json or BASE_DIR / "bench-results" / f"baseline-{baseline.commit[:10]}.json",
+               {"baseline": {"ref": baseline.ref, "commit": baseline.commit}, "rows": rows, "memory_mb": memory}, args)
+    return 0
 
 
-def print_table(rows, floor, memory, args) -> None:
-    print(f"\n{machine()}; {args.therapies} therapies, {args.policies} policies; "
-          f"wrk {args.connections} connections x {args.seconds} s per cell; {time.strftime('%Y-%m-%d %H:%M')}")
-    header = (f"{'endpoint':34} {'mode':10} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-              f"{'SQL':>4} {'ratio':>6}")
-    print(header)
-    print("-" * len(header))
-    for row in rows:
-        for mode in ("cold", "warm", "revalidate"):
-            cell = row.get(mode)
-            if not cell:
-                continue
-            ratio = f"{cell['rps'] / floor:.2f}" if floor else "-"
-            sql = str(row["queries"]) if mode == "cold" and row["queries"] is not None else ""
-            errors = f"  ({cell['errors']} errors)" if cell["errors"] else ""
-            print(f"{row['label']:34} {mode:10} {cell['rps']:9.1f} {cell['p50']:8.2f} {cell['p95']:8.2f} "
-                  f"{cell['p99']:8.2f} {sql:>4} {ratio:>6}{errors}")
-    if memory:
-        print(f"\ngunicorn worker RSS after the run: {', '.join(f'{m:.0f}' for m in memory)} MB")
+def compare_row(servers: dict[str, Server], label: str, path: str, queries, args, only=MODES) -> dict | None:
+    headers = {name: modes(server, label, path) for name, server in servers.items()}
+    if None in headers.values():
+        return None
+    row = {"label": label, "path": path, "queries": {name: found.get(path) for name, found in queries.items()}}
+    for mode in only:
+        if all(mode in found for found in headers.values()):
+            row[mode] = interleaved(servers, path, {name: found[mode] for name, found in headers.items()}, args)
+    return row
+
+
+def interleaved(servers: dict[str, Server], path: str, headers: dict[str, dict], args) -> dict[str, dict]:
+    """Each server's figures for one cell, measured in rounds whose order alternates (new, old,
+    then old, new), so a drift in the machine's speed over the cell falls on both alike."""
+    seconds = max(1, args.seconds // args.rounds)
+    cells = {name: [] for name in servers}
+    for round_ in range(args.rounds):
+        order = list(servers) if round_ % 2 == 0 else list(reversed(servers))
+        for name in order:
+            cells[name].append(wrk_with_cpu(servers[name].pid, servers[name].base + path, seconds, args.connections,
+                                            headers[name]))
+    return {name: merge(found) for name, found in cells.items()}
+
+
+def merge(cells: list[dict]) -> dict:
+    """Rounds of equal length as one cell: mean rates and percentiles, summed counts, CPU per request."""
+    requests = sum(cell["requests"] for cell in cells)
+    cpu = [(cell["cpu_ms"], cell["requests"]) for cell in cells if cell.get("cpu_ms") is not None]
+    merged = {key: round(sum(cell[key] for cell in cells) / len(cells), 2) for key in ("rps", "p50", "p95", "p99")}
+    merged |= {key: sum(cell[key] for cell in cells) for key in ("requests", "errors", "non2xx")}
+    merged["cpu_ms"] = round(sum(ms * n for ms, n in cpu) / requests, 3) if cpu and requests else None
+    return merged
+
+
+def write_json(path: Path, results: dict, args) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({**results, "machine": machine(), "args": {
+        "therapies": args.therapies, "policies": args.policies, "seconds": args.seconds,
+        "connections": args.connections, "rounds": args.rounds if args.baseline else None}}, indent=2))
 
 
 if __name__ == "__main__":

@@ -11,6 +11,16 @@ Only statements that do not depend on who is asking may be shared: callers key t
 everything the queryset depends on besides the values (the language, the readers'
 visibility), and pass no key for anything else. A queryset with modeltranslation's
 rewriting on (which rebuilds rows in Python) is run as usual, never prepared.
+
+Private internals this module depends on (docs/architecture.md, "Private APIs we depend on"):
+- `QuerySet._fields` and `Query.selected` / `extra_select` / `values_select` /
+  `annotation_select`: the order of the selected columns, checked against the order asked for;
+- `Query.get_compiler(alias).as_sql()`, `SQLCompiler.select`, `col_count` and
+  `get_converters()`, converters called as `(value, expression, connection)`: what
+  `SQLCompiler.results_iter` and `apply_converters` do, re-done for a statement run by hand;
+- modeltranslation's `QuerySet._rewrite` flag: a rewriting queryset is never prepared.
+If any of them changes, statements fall back to the ORM (still right, only slower):
+`tests/portal/test_prepared.py` fails when a production statement is not prepared and reused.
 """
 
 from __future__ import annotations

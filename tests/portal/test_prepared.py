@@ -3,12 +3,27 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
+from django.db.models.sql.compiler import SQLCompiler
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import translation
 
 from portal import prepared
+from portal.api.resources import resources
 from portal.selectors import union_queryset
-from tests.factories import ApprovalFactory, TherapyFactory
+from tests.factories import (
+    ApprovalFactory,
+    AuthorityFactory,
+    ConditionFactory,
+    MechanismFactory,
+    MoleculeFactory,
+    PolicyDocumentFactory,
+    ReferenceFactory,
+    TherapyCategoryFactory,
+    TherapyFactory,
+    TherapyMechanismFactory,
+)
 from therapies.models import Approval, Therapy
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +111,86 @@ def test_a_language_change_forgets_every_statement():
     prepared.prepared_rows("t", therapy_by_slug, slug="x")
     with override_settings(LANGUAGES=[("en", "English")]):
         assert prepared._prepared == {}
+
+
+# --- The production statements are really prepared and reused --------------------------------
+# Every statement that a published-only API detail and the therapy page run goes through
+# `prepared_rows`. If a Django upgrade trips one of `_prepare`'s guards (the column order of
+# `query.selected`, placeholders matched to params), the answers stay right and only the speed
+# goes: these tests turn that into a failure.
+
+FACTORIES = {
+    factory._meta.model: factory
+    for factory in (TherapyCategoryFactory, TherapyFactory, ConditionFactory, MechanismFactory, MoleculeFactory,
+                    PolicyDocumentFactory, AuthorityFactory, ReferenceFactory)
+}
+
+
+class Spy:
+    """Counts SQLCompiler.as_sql calls (a queryset being compiled) and the prepared statements run."""
+
+    def __init__(self, monkeypatch):
+        self.compiled, self.ran = [], []
+        as_sql, run = SQLCompiler.as_sql, prepared.Prepared.run
+
+        def spied_as_sql(compiler, *args, **kwargs):
+            sql, params = as_sql(compiler, *args, **kwargs)
+            self.compiled.append(sql)
+            return sql, params
+
+        def spied_run(statement, values):
+            self.ran.append(statement)
+            return run(statement, values)
+
+        monkeypatch.setattr(SQLCompiler, "as_sql", spied_as_sql)
+        monkeypatch.setattr(prepared.Prepared, "run", spied_run)
+
+
+def get_twice(client, url, monkeypatch):
+    """Warm `url` (statements prepared), then request it again with the page cache emptied
+    and a spy on: the second request is the one a warmed worker answers."""
+    assert client.get(url).status_code == 200
+    statements = dict(prepared._prepared)
+    cache.clear()
+    spy = Spy(monkeypatch)
+    assert client.get(url).status_code == 200
+    return statements, spy
+
+
+def assert_reused(statements, spy):
+    assert statements, "nothing went through prepared_rows"
+    unprepared = [key for key, statement in statements.items() if statement is None]
+    assert not unprepared, f"these statements fell back to the ORM: {unprepared}"
+    assert {id(statement) for statement in statements.values()} <= {id(statement) for statement in spy.ran}
+    assert not {statement.sql for statement in statements.values()} & set(spy.compiled), "a statement was recompiled"
+
+
+def rich_therapy():
+    therapy = TherapyFactory(references=[ReferenceFactory()])
+    ApprovalFactory(therapy=therapy)
+    TherapyMechanismFactory(therapy=therapy)
+    therapy.conditions.add(ConditionFactory())
+    PolicyDocumentFactory().therapies.add(therapy)
+    return therapy
+
+
+@pytest.mark.parametrize("prefix, viewset, basename", resources(), ids=[row[0] for row in resources()])
+def test_every_api_detail_runs_prepared_statements_once_warm(client, monkeypatch, prefix, viewset, basename):
+    model = viewset.filterset_class.Meta.model
+    instance = rich_therapy() if model is Therapy else FACTORIES[model]()
+    statements, spy = get_twice(client, reverse(f"api:{basename}-detail", args=[instance.slug]), monkeypatch)
+    assert_reused(statements, spy)
+    # Nothing else is compiled either: the whole detail is prepared statements.
+    assert spy.compiled == []
+
+
+def test_the_therapy_page_runs_prepared_statements_once_warm(client, monkeypatch):
+    therapy = rich_therapy()
+    statements, spy = get_twice(client, f"/en/therapies/{therapy.slug}/", monkeypatch)
+    assert_reused(statements, spy)
+
+
+def test_modeltranslation_marks_rewriting_querysets_with_rewrite():
+    """`_prepare` reads this private flag to leave rewriting querysets alone."""
+    assert Therapy.objects.all()._rewrite is True
+    assert Therapy.objects.rewrite(False)._rewrite is False
