@@ -19,10 +19,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.apps import apps
 from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from portal import registry
 
 GENERATION_KEY = "portal:content-generation"
 DERIVED_VALUE_SECONDS = 24 * 3600
@@ -95,16 +96,10 @@ def content_changed() -> None:
     transaction.on_commit(_bump)
 
 
-def content_models() -> list[type[models.Model]]:
-    """The models whose rows public responses show: every model of the content apps, the
-    references they cite and the search index (whose entries the search pages show)."""
-    found = [model for label in ("therapies", "policies") for model in apps.get_app_config(label).get_models()]
-    for label in ("portal.Reference", "portal.SearchEntry"):
-        try:
-            found.append(apps.get_model(label))
-        except LookupError:
-            continue
-    return found
+def content_models() -> tuple[type[models.Model], ...]:
+    """The models whose rows public responses show (portal/registry.py): curated models,
+    their inline rows, and the search index (whose entries the search pages show)."""
+    return registry.content_models()
 
 
 def _on_content_signal(**kwargs) -> None:

@@ -11,19 +11,14 @@ import inspect
 import django_filters
 import pytest
 import redis
-import reversion
 from django.core.cache.backends.redis import RedisCacheClient
 from django.http import QueryDict
 from django.test import RequestFactory
 from django.utils import translation
 from django.utils.translation import trans_real
-from modeltranslation.translator import translator
-from modeltranslation.utils import build_localized_fieldname
-from reversion.revisions import _get_options
 
 from policies.models import PolicyDocument
 from policies.selectors import policy_detail_queryset, supersedes_chain
-from portal import history
 from portal.api.resources import resources
 from portal.cache import ResilientRedisCache, ReusedClientRedisCacheClient
 from portal.paginators import CachedCountPaginator
@@ -230,49 +225,6 @@ def test_django_reaches_redis_through_get_client(monkeypatch):
                         lambda self, *args, **kwargs: calls.append(kwargs) or original(self, *args, **kwargs))
     assert unreachable_cache().get("key", "missed") == "missed"
     assert calls
-
-
-# --- reversion: _get_options (portal/history.py re-registers with every option kept) --------------------------
-
-REREGISTERED_OPTIONS = {"follow", "format", "for_concrete_model", "ignore_duplicates", "use_natural_foreign_keys"}
-
-
-def our_registered_models():
-    return [model for model in reversion.get_registered_models()
-            if model._meta.app_label in {"portal", "therapies", "policies"}]
-
-
-def test_every_registration_option_is_carried_over():
-    """A new option of `reversion.register` would be dropped by the re-registration: add it there.
-
-    `object_id_field` is not carried over: re-registering recomputes its default (the primary
-    key), which is right as long as no model of ours registers with another."""
-    parameters = set(inspect.signature(reversion.register).parameters) - {"model", "fields", "exclude"}
-    assert parameters == REREGISTERED_OPTIONS | {"object_id_field"}
-    assert set(_get_options(Therapy)._fields) == parameters | {"fields"}
-    for model in our_registered_models():
-        assert _get_options(model).object_id_field == model._meta.pk.attname, model
-
-
-def test_reregistering_keeps_every_option():
-    """Run twice, the re-registration changes nothing: it carries over what the admin's
-    VersionAdmin registered (`follow` for the inlines) instead of resetting it."""
-    before = {model: _get_options(model) for model in our_registered_models()}
-    assert any(options.follow for options in before.values())
-    history.register_translated_fields()
-    assert {model: _get_options(model) for model in our_registered_models()} == before
-
-
-def test_history_records_every_translated_column():
-    registered = our_registered_models()
-    assert Therapy in registered and PolicyDocument in registered
-    for model in registered:
-        if model not in translator.get_registered_models():
-            continue
-        recorded = set(_get_options(model).fields)
-        for field in translator.get_options_for_model(model).fields:
-            for language in ("en", "zh_hans"):
-                assert build_localized_fieldname(field, language) in recorded, (model, field, language)
 
 
 # --- Django's translation internals: trans_real.translation (gunicorn.conf.py preloads the catalogues) --------
