@@ -11,9 +11,11 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import models
 
 from policies.models import Authority, KeyProvision, PolicyDocument
+from portal import i18n
 from portal.choices import EditorialStatus
 from portal.models import Reference
 from therapies.models import (
@@ -61,6 +63,49 @@ def clear_optional(obj, keep: tuple[str, ...] = ()) -> None:
     obj.refresh_from_db()
 
 
+# Validators every text field has; a field with any other (a DOI, a PMID) gets no made-up value.
+GENERIC_VALIDATORS = (MaxLengthValidator, ProhibitNullCharactersValidator)
+
+
+class CompleteFactory(factory.django.DjangoModelFactory):
+    """Fills any optional text or date field the factory leaves unset, so a field added to a
+    model is filled (both languages of a translated one) without a factory edit."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        translated = i18n.translated_fields(model_class)
+        language_columns = {column for name in translated for column in i18n.columns(name)}
+        for field in model_class._meta.concrete_fields:
+            if field.name in language_columns or field.is_relation or field.name == "slug":
+                continue
+            if field.name in translated:
+                columns = i18n.columns(field.name)
+                if not {field.name, *columns} & set(kwargs):
+                    kwargs.update({column: f"{field.name} ({column})" for column in columns})
+            elif field.name not in kwargs and field.attname not in kwargs:
+                value = _made_up_value(field)
+                if value is not None:
+                    kwargs[field.name] = value
+        return super()._create(model_class, *args, **kwargs)
+
+
+def _made_up_value(field):
+    if not field.blank and not field.null or field.choices or field.has_default() and field.default not in ("", None):
+        return None
+    if any(not isinstance(validator, GENERIC_VALIDATORS) for validator in field.validators):
+        return None
+    if isinstance(field, models.URLField):
+        return f"https://example.org/{field.name}"
+    if isinstance(field, (models.CharField, models.TextField)):
+        return field.name[: field.max_length or None]
+    if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+        return datetime.date(2026, 1, 15)
+    return None
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
@@ -77,7 +122,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.groups.add(*Group.objects.filter(name__in=names))
 
 
-class ReferenceFactory(factory.django.DjangoModelFactory):
+class ReferenceFactory(CompleteFactory):
     class Meta:
         model = Reference
 
@@ -92,7 +137,7 @@ class ReferenceFactory(factory.django.DjangoModelFactory):
     status = EditorialStatus.PUBLISHED
 
 
-class PublishedFactory(factory.django.DjangoModelFactory):
+class PublishedFactory(CompleteFactory):
     """Curated items default to published; pass status="draft" for a draft."""
 
     class Meta:
@@ -161,7 +206,7 @@ class MechanismFactory(PublishedFactory):
     mesh_id = factory.Sequence(lambda n: f"D{n + 200000:06d}")
 
 
-class MechanismMoleculeFactory(factory.django.DjangoModelFactory):
+class MechanismMoleculeFactory(CompleteFactory):
     class Meta:
         model = MechanismMolecule
 
@@ -193,7 +238,7 @@ class TherapyFactory(PublishedFactory):
     last_reviewed_on = datetime.date(2026, 10, 1)
 
 
-class TherapyMechanismFactory(factory.django.DjangoModelFactory):
+class TherapyMechanismFactory(CompleteFactory):
     class Meta:
         model = TherapyMechanism
 
@@ -203,7 +248,7 @@ class TherapyMechanismFactory(factory.django.DjangoModelFactory):
     role_zh_hans = "杀伤靶细胞。"
 
 
-class ApprovalFactory(factory.django.DjangoModelFactory):
+class ApprovalFactory(CompleteFactory):
     class Meta:
         model = Approval
 
@@ -216,6 +261,7 @@ class ApprovalFactory(factory.django.DjangoModelFactory):
     indication_text_en = "Adults with relapsed disease."
     indication_text_zh_hans = "复发的成人患者。"
     status = "active"
+    withdrawn_on = None  # an active approval has no withdrawal date (the trait below sets one)
     reference = factory.SubFactory(ReferenceFactory)
 
     class Params:
@@ -265,7 +311,7 @@ class PolicyDocumentFactory(PublishedFactory):
             self.authorities.add(*(extracted if extracted is not None else [AuthorityFactory()]))
 
 
-class KeyProvisionFactory(factory.django.DjangoModelFactory):
+class KeyProvisionFactory(CompleteFactory):
     class Meta:
         model = KeyProvision
 
