@@ -145,3 +145,8 @@ def latest_policies(limit: int = 6) -> list[PolicyDocument]:
         return list(PolicyDocument.objects.published().defer("body", "summary").order_by(*NEWEST_FIRST)[:limit])
 
     return cached_for_generation(f"latest-policies:{limit}", compute)
+
+
+def home_context() -> dict:
+    """The policies app's part of the home page (registered in `PoliciesConfig.ready`)."""
+    return {"policies_by_jurisdiction": policies_by_jurisdiction(), "latest_policies": latest_policies()}

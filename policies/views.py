@@ -3,7 +3,7 @@
 from policies import selectors
 from policies.forms import PolicyFilterForm
 from policies.models import Authority, PolicyDocument
-from portal.views import PublicDetailView, PublicListView, paginate
+from portal.generic import PublicDetailView, PublicListView, paginate
 
 
 class PolicyListView(PublicListView):
