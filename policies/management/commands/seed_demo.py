@@ -1,4 +1,4 @@
-"""`manage.py seed_demo`: synthetic content at benchmark scale (see portal/seeding.py)."""
+"""`manage.py seed_demo`: synthetic content at benchmark scale (see policies/seeding.py)."""
 
 import time
 
@@ -6,7 +6,7 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 
 from portal.page_cache import bump_generation
-from portal.seeding import SeedPlan, clear_seeded, seed_demo
+from policies.seeding import SeedPlan, clear_seeded, seed_demo
 
 
 class Command(BaseCommand):
