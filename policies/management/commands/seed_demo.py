@@ -5,8 +5,8 @@ import time
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 
-from portal.page_cache import bump_generation
 from policies.seeding import SeedPlan, clear_seeded, seed_demo
+from portal.page_cache import bump_generation
 
 
 class Command(BaseCommand):
