@@ -1,4 +1,7 @@
-"""The facet form of the public policy list: every field optional, every value checked."""
+"""The facet form of the public policy list: every field optional, every value checked.
+
+It presents the page's parameters and checks them against the choices shown; the filtering
+itself is `PolicyDocumentFilterSet`'s, the same as the API's."""
 
 from django import forms
 from django.utils.html import conditional_escape as esc
@@ -68,16 +71,15 @@ class PolicyFilterForm(forms.Form):
         self.fields["year"].choices = _with_any((str(year), str(year)) for year in years)
 
     def filters(self) -> dict:
-        """The valid facets as keyword arguments for `filter_policies`; invalid ones are dropped."""
+        """The valid facets as `PolicyDocumentFilterSet` parameters (the page keeps its own,
+        older names; a year is its first and last day); invalid ones are dropped."""
         self.is_valid()
         data = self.cleaned_data
-        return {
-            "jurisdiction": data.get("jurisdiction") or "",
-            "authority": data.get("authority") or "",
-            "doc_type": data.get("type") or "",
-            "legal_status": data.get("status") or "",
-            "year": data.get("year"),
-        }
+        params = {"jurisdiction": data.get("jurisdiction"), "authority": data.get("authority"),
+                  "doc_type": data.get("type"), "legal_status": data.get("status")}
+        if data.get("year"):
+            params |= {"issued_after": f"{data['year']:04d}-01-01", "issued_before": f"{data['year']:04d}-12-31"}
+        return {name: value for name, value in params.items() if value}
 
     @property
     def is_timeline(self) -> bool:

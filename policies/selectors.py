@@ -34,32 +34,6 @@ def published_policies() -> QuerySet[PolicyDocument]:
     return policy_cards(PolicyDocument.objects.published()).order_by(*NEWEST_FIRST)
 
 
-def filter_policies(*, jurisdiction: str = "", authority: str = "", doc_type: str = "",
-                    legal_status: str = "", year: int | None = None) -> QuerySet[PolicyDocument]:
-    """Published policies narrowed by the facets; empty values mean "any".
-
-    Authorities filter through a subquery of the issuers table rather than a join, so no
-    DISTINCT is needed and the count and the page stay index scans.
-    """
-    queryset = PolicyDocument.objects.published()
-    published_authorities = Authority.objects.published()
-    if jurisdiction:
-        queryset = queryset.filter(pk__in=_issued_by(published_authorities.filter(jurisdiction=jurisdiction)))
-    if authority:
-        queryset = queryset.filter(pk__in=_issued_by(published_authorities.filter(slug=authority)))
-    if doc_type:
-        queryset = queryset.filter(doc_type=doc_type)
-    if legal_status:
-        queryset = queryset.filter(legal_status=legal_status)
-    if year:
-        queryset = queryset.filter(issued_on__year=year)
-    return policy_cards(queryset).order_by(*NEWEST_FIRST)
-
-
-def _issued_by(authorities: QuerySet[Authority]) -> QuerySet:
-    return PolicyDocument.authorities.through.objects.filter(authority__in=authorities).values("policydocument_id")
-
-
 def authority_choices() -> list[tuple[str, str]]:
     """(slug, name) of every published authority, by name in the page's language; cached."""
     def compute():
@@ -145,3 +119,8 @@ def latest_policies(limit: int = 6) -> list[PolicyDocument]:
         return list(PolicyDocument.objects.published().defer("body", "summary").order_by(*NEWEST_FIRST)[:limit])
 
     return cached_for_generation(f"latest-policies:{limit}", compute)
+
+
+def home_context() -> dict:
+    """The policies app's part of the home page (registered in `PoliciesConfig.ready`)."""
+    return {"policies_by_jurisdiction": policies_by_jurisdiction(), "latest_policies": latest_policies()}

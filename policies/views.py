@@ -1,9 +1,10 @@
 """Public pages of policy documents and authorities; queries live in `policies.selectors`."""
 
 from policies import selectors
+from policies.filtersets import PolicyDocumentFilterSet
 from policies.forms import PolicyFilterForm
 from policies.models import Authority, PolicyDocument
-from portal.views import PublicDetailView, PublicListView, paginate
+from portal.generic import PublicDetailView, PublicListView, paginate
 
 
 class PolicyListView(PublicListView):
@@ -19,7 +20,10 @@ class PolicyListView(PublicListView):
         self.form = PolicyFilterForm(
             self.request.GET, authorities=selectors.authority_choices(), years=selectors.policy_years()
         )
-        return selectors.filter_policies(**self.form.filters())
+        # No request: the page lists published documents only, so related filters match
+        # published authorities only, for staff too (their drafts are not facet choices).
+        filterset = PolicyDocumentFilterSet(self.form.filters(), queryset=PolicyDocument.objects.published())
+        return selectors.policy_cards(filterset.qs).order_by(*selectors.NEWEST_FIRST)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(form=self.form, **kwargs)

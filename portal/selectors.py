@@ -3,8 +3,7 @@
 `load_links` fetches the short lists of related items a detail page shows as links
 (a therapy's conditions, targets, policies...) in one query instead of one per relation,
 through `union_queryset`, which the API's readers use too; `load_rows` reads other rows of a
-page with the objects their foreign keys point to; both are prepared statements;
-`last_content_change` is the About page's date, remembered per content generation.
+page with the objects their foreign keys point to; both are prepared statements.
 """
 
 from __future__ import annotations
@@ -13,15 +12,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import CharField, F, Max, QuerySet, Value, Window
+from django.db.models import CharField, F, QuerySet, Value, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import get_language
 from modeltranslation.manager import append_translated, get_translatable_fields_for_model
 
-from policies.models import PolicyDocument
-from portal.generation import cached_for_generation
 from portal.prepared import prepared_rows
-from therapies.models import Therapy
 
 # Every item is published (the querysets come from `published()`), so the instances need
 # these fields to link to themselves and to know their status.
@@ -181,13 +177,3 @@ def split_union_rows(rows, widths: Sequence[int]) -> list[list[tuple]]:
     for index, _position, *values in rows:
         found[index].append(tuple(values[: widths[index]]))
     return found
-
-
-def last_content_change():
-    """When published therapies or policies last changed (two scans of large tables, so cached)."""
-    def compute():
-        stamps = [model.objects.published().aggregate(latest=Max("updated_at"))["latest"]
-                  for model in (Therapy, PolicyDocument)]
-        return max(filter(None, stamps), default=None) or ""
-
-    return cached_for_generation("last-content-change", compute) or None

@@ -10,7 +10,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from portal import feeds, health, views
+from portal import health, views
 from portal.sitemaps import SITEMAPS
 
 # A lost database reached outside a view is a 503 too (portal/middleware.py).
@@ -35,8 +35,9 @@ urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("about/", views.AboutView.as_view(), name="about"),
     path("search/", views.SearchView.as_view(), name="search"),
-    path("feeds/policies/", feeds.LatestPoliciesFeed(), name="feed-policies"),
-    path("feeds/approvals/", feeds.LatestApprovalsFeed(), name="feed-approvals"),
+    # The apps' pages and feeds, included by name so that this module imports no app.
+    path("", include("policies.feeds")),
+    path("", include("therapies.feeds")),
     path("", include("therapies.urls")),
     path("", include("policies.urls")),
     prefix_default_language=True,

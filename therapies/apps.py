@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class TherapiesConfig(AppConfig):
     name = "therapies"
     verbose_name = _("Therapies")
+
+    def ready(self):
+        """Contribute to the base without the base importing this app: home, about, API root."""
+        from portal import pages
+        from portal.api import resources
+        from therapies import selectors
+        from therapies.api.urls import resources as api_resources
+        from therapies.models import Therapy
+
+        pages.register(home=selectors.home_context, dated_models=(Therapy,))
+        resources.register(api_resources)

@@ -17,7 +17,6 @@ from django.db.models.functions import ExtractYear
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
-from policies.models import PolicyDocument
 from portal.choices import EditorialStatus
 from portal.generation import cached_for_generation
 from portal.models import Reference
@@ -33,6 +32,10 @@ from therapies.models import (
     TherapyCategory,
     TherapyMechanism,
 )
+
+# The policies app sits above this one (its documents link to therapies and categories), so
+# its model is reached through the reverse relation it adds, never imported from here.
+PolicyDocument = Therapy._meta.get_field("policies").related_model
 
 
 def visible_approvals() -> QuerySet[Approval]:
@@ -359,3 +362,12 @@ def latest_approvals(limit: int = 6) -> list[Approval]:
 
 def status_is_published(obj) -> bool:
     return getattr(obj, "status", None) == EditorialStatus.PUBLISHED
+
+
+def home_context() -> dict:
+    """The therapies app's part of the home page (registered in `TherapiesConfig.ready`)."""
+    return {
+        "category_tree": category_tree(),
+        "approval_stats": approval_stats(),
+        "latest_approvals": latest_approvals(),
+    }

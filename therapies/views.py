@@ -5,7 +5,7 @@ Views only wire URLs to selectors and templates; the queries live in `therapies.
 
 from django.views.generic import TemplateView
 
-from portal.views import PublicDetailView, PublicListView, paginate
+from portal.generic import PublicDetailView, PublicListView, paginate
 from therapies import selectors
 from therapies.models import Condition, Mechanism, Molecule, Therapy, TherapyCategory
 

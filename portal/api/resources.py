@@ -1,4 +1,9 @@
-"""The API's resources in one list, and the `references` resource that belongs to no app."""
+"""The API's resources in one list, and the `references` resource that belongs to no app.
+
+Each app registers its resources (URL prefix, viewset, basename) from its `AppConfig.ready()`,
+so the base lists them without importing the apps; the root lists them in the order of
+INSTALLED_APPS, then `references`.
+"""
 
 from __future__ import annotations
 
@@ -14,12 +19,17 @@ class ReferenceViewSet(EditorialViewSet):
     brief_serializer_class = ReferenceCompactSerializer
 
 
+_registered: list[tuple[str, type, str]] = []
+
+
+def register(app_resources) -> None:
+    """Add an app's (URL prefix, viewset, basename) triples, once."""
+    _registered.extend(resource for resource in app_resources if resource not in _registered)
+
+
 def resources():
     """(URL prefix, viewset, basename) for every resource, in the order the root lists them."""
-    from policies.api.urls import resources as policy_resources
-    from therapies.api.urls import resources as therapy_resources
-
-    return [*therapy_resources, *policy_resources, ("references", ReferenceViewSet, "reference")]
+    return [*_registered, ("references", ReferenceViewSet, "reference")]
 
 
 def models_by_basename() -> dict:

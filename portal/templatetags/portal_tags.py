@@ -1,4 +1,6 @@
-"""Template helpers of the public site: JSON-LD blocks, the approvals chart, badges, paging."""
+"""Template helpers of the whole public site: JSON-LD, the approvals chart, choice labels, paging.
+
+Helpers about one app's models live in that app's library (`therapy_tags`, `policy_tags`)."""
 
 from __future__ import annotations
 
@@ -16,7 +18,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portal.dates import iso_partial_date
-from therapies.choices import ApprovalStatus
 
 register = template.Library()
 
@@ -31,66 +32,9 @@ def jsonld(data: dict) -> SafeString:
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
 
 
-def _absolute(context, url: str | None) -> str | None:
+def absolute(context, url: str | None) -> str | None:
     request = context.get("request")
     return request.build_absolute_uri(url) if request and url else url
-
-
-@register.simple_tag(takes_context=True)
-def therapy_jsonld(context, therapy) -> SafeString:
-    data = {
-        "@context": "https://schema.org",
-        "@type": "MedicalTherapy",
-        "name": str(therapy.name),
-        "url": _absolute(context, therapy.get_absolute_url()),
-        "description": therapy.summary or None,
-        "drug": {"@type": "Drug", "nonProprietaryName": therapy.generic_name} if therapy.generic_name else None,
-    }
-    if therapy.published_conditions:
-        data["indication"] = [
-            {"@type": "MedicalIndication", "name": str(c.name), "url": _absolute(context, c.get_absolute_url())}
-            for c in therapy.published_conditions
-        ]
-    return jsonld({k: v for k, v in data.items() if v})
-
-
-@register.simple_tag(takes_context=True)
-def policy_jsonld(context, policy) -> SafeString:
-    data = {
-        "@context": "https://schema.org",
-        "@type": "Legislation",
-        "name": str(policy.title),
-        "alternateName": policy.title_original or None,
-        "legislationIdentifier": policy.document_number or None,
-        "legislationDate": policy.issued_on_iso,
-        "legislationDateOfApplicability": policy.effective_on_iso,
-        "legislationPassedBy": [
-            {"@type": "GovernmentOrganization", "name": str(a.name), "url": _absolute(context, a.get_absolute_url())}
-            for a in policy.published_authorities
-        ] or None,
-        "legislationJurisdiction": ", ".join(policy_jurisdictions(policy)) or None,
-        "url": _absolute(context, policy.get_absolute_url()),
-        "sameAs": policy.source_url or None,
-        "abstract": policy.summary or None,
-    }
-    return jsonld({k: v for k, v in data.items() if v})
-
-
-@register.filter
-def policy_jurisdictions(policy) -> list[str]:
-    """Jurisdiction codes of the published authorities (no query: they are prefetched)."""
-    return sorted({a.jurisdiction for a in getattr(policy, "published_authorities", [])})
-
-
-@register.filter
-def active_agencies(therapy) -> list[str]:
-    """Labels of regulators whose approval is in force, from prefetched approvals."""
-    seen, labels = set(), []
-    for approval in therapy.approvals.all():
-        if approval.status == ApprovalStatus.ACTIVE and approval.agency not in seen:
-            seen.add(approval.agency)
-            labels.append(display(approval, "agency"))
-    return labels
 
 
 @functools.cache
@@ -192,12 +136,12 @@ def approvals_table_rows(stats) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def website_jsonld(context) -> SafeString:
-    search_url = _absolute(context, reverse("search"))
+    search_url = absolute(context, reverse("search"))
     return jsonld({
         "@context": "https://schema.org",
         "@type": "WebSite",
         "name": _("Cell Therapy Portal"),
-        "url": _absolute(context, reverse("home")),
+        "url": absolute(context, reverse("home")),
         "inLanguage": get_language(),
         "potentialAction": {
             "@type": "SearchAction",

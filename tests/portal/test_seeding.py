@@ -1,7 +1,7 @@
 import pytest
 
 from policies.models import PolicyDocument
-from portal.seeding import ZH_WORDS, SeedPlan, clear_seeded, seed_demo
+from policies.seeding import ZH_WORDS, SeedPlan, clear_seeded, seed_demo
 from tests.factories import TherapyFactory
 from therapies.models import Approval, Therapy
 

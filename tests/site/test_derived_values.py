@@ -137,3 +137,19 @@ def test_a_public_request_reads_the_generation_from_the_cache_once(client, db, m
     assert client.get("/api/v1/categories/").status_code == 200
     assert reads.count(generation.GENERATION_KEY) == 1
     assert generation._request_generation.get() is None  # forgotten once the response is made
+
+
+@pytest.mark.parametrize(("page_query", "api_query"), [
+    ("jurisdiction=CN", "jurisdiction=CN"),
+    ("authority=ndrc", "authority=ndrc"),
+    ("type=plan", "doc_type=plan"),
+    ("status=repealed", "legal_status=repealed"),
+    ("year=2021", "issued_after=2021-01-01&issued_before=2021-12-31"),
+    ("jurisdiction=CN&year=2012", "jurisdiction=CN&issued_after=2012-01-01&issued_before=2012-12-31"),
+])
+def test_policy_list_facets_select_what_the_api_filter_selects(client, world, page_query, api_query):
+    PolicyDocumentFactory(title_en="Repealed notice", authorities=[world["ministry"]], legal_status="repealed")
+    html = client.get(f"/en/policies/?{page_query}", **BYPASS).content.decode()
+    on_page = set(re.findall(r'<a href="/en/policies/([\w-]+)/"', html))
+    in_api = {row["slug"] for row in client.get(f"/api/v1/policies/?{api_query}&page_size=100").json()["results"]}
+    assert on_page == in_api and on_page

@@ -1,12 +1,12 @@
-"""`manage.py seed_demo`: synthetic content at benchmark scale (see portal/seeding.py)."""
+"""`manage.py seed_demo`: synthetic content at benchmark scale (see policies/seeding.py)."""
 
 import time
 
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 
+from policies.seeding import SeedPlan, clear_seeded, seed_demo
 from portal.generation import content_changed
-from portal.seeding import SeedPlan, clear_seeded, seed_demo
 
 
 class Command(BaseCommand):

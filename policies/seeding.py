@@ -2,7 +2,8 @@
 
 Deterministic for a given seed. Rows are written with `bulk_create` in batches, so a
 hundred thousand policies take seconds, not an hour of model saves. Every seeded row has a
-slug starting with `demo-`, so `--clear` removes exactly what was seeded.
+slug starting with `demo-`, so `--clear` removes exactly what was seeded. It lives in the
+policies app because that app is the one above therapies: it may write both apps' data.
 """
 
 from __future__ import annotations
