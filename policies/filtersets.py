@@ -1,4 +1,4 @@
-"""One FilterSet per policies model, shared by the API and the public site's lists.
+"""One FilterSet per policies model: the API's lists, and the policy list page through the same FilterSet.
 
 A policy has two statuses: `status` is the editorial workflow (the public only sees
 `published`), `legal_status` says whether the document is in force.

@@ -1,4 +1,4 @@
-"""One FilterSet per therapies model, shared by the API and the public site's lists.
+"""One FilterSet per therapies model, for the API's lists (the therapy pages list without filters).
 
 Every relation is filtered by slug, and only through objects the request's user may see.
 """

@@ -103,7 +103,7 @@ def test_a_rebuild_writes_the_entries_with_copy_exactly(db):
     from django.test.utils import CaptureQueriesContext
 
     tricky = 'Organoid "banks", 干细胞\nline two \\ back\\slash'
-    PolicyDocumentFactory(title_en="Organoid banks", title_zh_hans="", summary_en=tricky)
+    PolicyDocumentFactory(title_en="Organoid banks", title_zh_hans="", summary_en=tricky, body_en="", body_zh_hans="")
     with CaptureQueriesContext(connection) as queries:
         assert search.rebuild_index() == SearchEntry.objects.count() == 2
     assert not [q["sql"] for q in queries.captured_queries if "INSERT" in q["sql"] and "portal_searchentry" in q["sql"]]
