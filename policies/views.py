@@ -20,10 +20,14 @@ class PolicyListView(PublicListView):
         self.form = PolicyFilterForm(
             self.request.GET, authorities=selectors.authority_choices(), years=selectors.policy_years()
         )
-        # No request: the page lists published documents only, so related filters match
-        # published authorities only, for staff too (their drafts are not facet choices).
-        filterset = PolicyDocumentFilterSet(self.form.filters(), queryset=PolicyDocument.objects.published())
-        return selectors.policy_cards(filterset.qs).order_by(*selectors.NEWEST_FIRST)
+        queryset = PolicyDocument.objects.published()
+        filters = self.form.filters()
+        if filters:
+            # As in the API, a request naming no filter skips the FilterSet (building its form
+            # costs more than the page's query). No request: the page lists published documents
+            # only, so related filters match published authorities only, for staff too.
+            queryset = PolicyDocumentFilterSet(filters, queryset=queryset).qs
+        return selectors.policy_cards(queryset).order_by(*selectors.NEWEST_FIRST)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(form=self.form, **kwargs)

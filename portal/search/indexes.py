@@ -16,10 +16,10 @@ from functools import cached_property
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.html import strip_tags
 
 from portal import i18n
+from portal.links import slug_path
 from portal.markdown import render_markdown
 
 # Text without any Markdown or HTML syntax is already plain: skip the (slow) renderer for it.
@@ -95,7 +95,7 @@ class Source:
 
     def url(self, slug: str) -> str:
         """The public page of the item (in the active language)."""
-        return reverse(self.model.public_url_name, kwargs={"slug": slug})
+        return slug_path(self.model.public_url_name, slug)
 
 
 _sources: dict[str, Source] = {}
