@@ -79,6 +79,9 @@ class EditorialFilterSet(filters.FilterSet):
         self.form_prefix = prefix
         self.filters = {name: copy.copy(filter_) for name, filter_ in self.base_filters.items()}
         for filter_ in self.filters.values():
+            # A form field another caller built on the shared filter (the schema generator
+            # reads base filters, which have no model) would carry a label made without one.
+            filter_.__dict__.pop("_field", None)
             filter_.model = queryset.model
             filter_.parent = self
             if filter_.method is not None:
@@ -113,6 +116,7 @@ def _form_class(filterset_class, language: str | None):
     fields = {}
     for name, base_filter in filterset_class.base_filters.items():
         filter_ = copy.copy(base_filter)  # its label is worked out from the model, then kept
+        filter_.__dict__.pop("_field", None)  # as in __init__: never a field built without the model
         filter_.model = filterset_class._meta.model
         fields[name] = filter_.field
     return type(f"{filterset_class.__name__}Form", (filterset_class._meta.form,), fields)
