@@ -10,13 +10,14 @@ from portal.admin import EditorialAdmin, ShowsEveryField, TranslatedEditorialAdm
 
 @admin.register(Authority)
 class AuthorityAdmin(TranslatedEditorialAdmin):
-    list_display = ["name", "abbreviation", "jurisdiction", "level", "status"]
-    list_filter = ["status", "jurisdiction", "level"]
+    list_display = ["name", "abbreviation", "jurisdiction", "level", "is_regulator", "status"]
+    list_filter = ["status", "is_regulator", "jurisdiction", "level"]
     search_fields = ["name_en", "name_zh_hans", "abbreviation_en", "slug"]
     autocomplete_fields = ["references"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
-        (None, {"fields": ["name", "abbreviation", "jurisdiction", "level", "website", "description", "references"]}),
+        (None, {"fields": ["name", "abbreviation", "jurisdiction", "level", "is_regulator", "website", "description",
+                           "references"]}),
         EditorialAdmin.editorial_fieldset,
     ]
 

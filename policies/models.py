@@ -13,7 +13,11 @@ from portal.models import EditorialModel
 
 
 class Authority(EditorialModel):
-    """A body that issues policy: a ministry, a regulator, a legislature."""
+    """A body that issues policy: a ministry, a regulator, a legislature.
+
+    A regulator (`is_regulator`) also decides on products: its approvals and its documents
+    are listed on the same page. Adding one is an edit in the admin, not a code change.
+    """
 
     public_url_name = "policies:authority-detail"
     public_list_url_name = "policies:authority-list"
@@ -25,6 +29,10 @@ class Authority(EditorialModel):
     jurisdiction = models.CharField(_("jurisdiction"), max_length=8, choices=Jurisdiction.choices)
     level = models.CharField(_("level"), max_length=16, choices=AuthorityLevel.choices)
     website = models.URLField(_("website"), blank=True)
+    is_regulator = models.BooleanField(
+        _("medicines regulator"), default=False,
+        help_text=_("Decides on marketing authorisations; approvals can name it."),
+    )
     description = models.TextField(_("description"), blank=True)
     references = models.ManyToManyField("portal.Reference", blank=True, related_name="+", verbose_name=_("references"))
 

@@ -5,6 +5,7 @@ from policies.filtersets import PolicyDocumentFilterSet
 from policies.forms import PolicyFilterForm
 from policies.models import Authority, PolicyDocument
 from portal.generic import PublicDetailView, PublicListView, paginate
+from therapies.selectors import approvals_of_regulator
 
 
 class PolicyListView(PublicListView):
@@ -70,4 +71,5 @@ class AuthorityDetailView(PublicDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["page_obj"] = paginate(self.request, selectors.policies_of_authority(self.object))
+        context["approvals"] = approvals_of_regulator(self.object) if self.object.is_regulator else []
         return context

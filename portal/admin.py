@@ -22,6 +22,7 @@ from reversion.admin import VersionAdmin
 
 from portal import i18n, registry
 from portal.choices import EditorialStatus
+from portal.citations import citation_errors
 from portal.models import Reference
 
 admin.site.site_header = _("Cell Therapy Portal: curation")
@@ -33,6 +34,15 @@ class EditorialAdminForm(forms.ModelForm):
     """Refuses a status the current user may not set, whatever the browser posted."""
 
     editorial_user = None  # set per request by EditorialAdmin.get_form
+
+    def clean(self):
+        cleaned = super().clean()
+        if "references" in cleaned:
+            slugs = [reference.slug for reference in cleaned["references"] or ()]
+            for field_name, message in citation_errors(self._meta.model, cleaned, slugs).items():
+                if field_name in self.fields:
+                    self.add_error(field_name, message)
+        return cleaned
 
     def clean_status(self):
         new_status = self.cleaned_data["status"]
@@ -85,7 +95,8 @@ class EditorialAdmin(ShowsEveryField, VersionAdmin):
     readonly_fields = ["published_at", "created_at", "created_by", "updated_at", "updated_by"]
     list_per_page = 50
     show_full_result_count = False  # a COUNT(*) over the whole table on every page load is wasted work
-    editorial_fieldset = (_("Editorial"), {"fields": ["status", "slug", *readonly_fields]})
+    editorial_fieldset = (_("Editorial"), {"fields": ["status", "slug", "last_reviewed_on", "internal_note",
+                                                      *readonly_fields]})
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -150,11 +161,11 @@ class TranslatedEditorialAdmin(EditorialAdmin, TranslationAdmin):
 
 @admin.register(Reference)
 class ReferenceAdmin(EditorialAdmin):
-    list_display = ["title", "publisher", "year", "doi", "pmid", "status"]
-    list_filter = ["status", "year"]
+    list_display = ["title", "kind", "publisher", "year", "doi", "pmid", "status"]
+    list_filter = ["status", "kind", "year"]
     search_fields = ["title", "authors", "publisher", "doi", "pmid", "url", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     fieldsets = [
-        (None, {"fields": ["title", "authors", "publisher", "year", "doi", "pmid", "url", "accessed_on"]}),
+        (None, {"fields": ["kind", "title", "authors", "publisher", "year", "doi", "pmid", "url", "accessed_on"]}),
         EditorialAdmin.editorial_fieldset,
     ]

@@ -37,3 +37,18 @@ class Jurisdiction(models.TextChoices):
     CANADA = "CA", _("Canada")
     UNITED_KINGDOM = "GB", _("United Kingdom")
     AUSTRALIA = "AU", _("Australia")
+    INDIA = "IN", _("India")
+    SWITZERLAND = "CH", _("Switzerland")
+
+
+class ReferenceKind(models.TextChoices):
+    """What a source is, shown beside it: a reader weighs a regulator's record above news."""
+
+    REGULATOR_DECISION = "regulator_decision", _("Regulator's decision")
+    LABEL = "label", _("Label or product information")
+    OFFICIAL_TEXT = "official_text", _("Official text")
+    ARTICLE = "article", _("Peer-reviewed article")
+    REVIEW = "review", _("Review")
+    COMPANY_RELEASE = "company_release", _("Company release")
+    NEWS = "news", _("News")
+    OTHER = "other", _("Other source")

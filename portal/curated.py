@@ -26,6 +26,7 @@ from django.db import models, transaction
 
 from portal import i18n, registry
 from portal.choices import EditorialStatus
+from portal.citations import instance_citation_errors
 from portal.dates import parse_partial_date
 from portal.registry import InlineChild
 
@@ -107,6 +108,16 @@ class _Where:
         return CuratedDataError(f"{where}: {message}")
 
 
+@dataclass
+class _ChildRow:
+    """An inline row as the data gives it: unsaved, with what to compare and what to link."""
+
+    instance: models.Model
+    signature: tuple
+    m2m: dict[str, list[int]]
+    nested: dict[str, tuple[InlineChild, list[_ChildRow]]]
+
+
 class CuratedLoader:
     def __init__(self, data_dir: Path):
         self.data_dir = Path(data_dir)
@@ -183,6 +194,8 @@ class CuratedLoader:
         if created or changed:
             self._save(instance, where)
         changed |= self._set_m2m(instance, m2m, where)
+        for column, message in instance_citation_errors(instance).items():
+            raise where.error(column, message)
         for key, spec in family.children.items():
             changed |= self._sync_children(instance, spec, record.get(key) or [], where, key)
         if changed:
@@ -279,37 +292,87 @@ class CuratedLoader:
         return changed
 
     def _sync_children(self, parent, spec: InlineChild, rows: list, where: _Where, key: str) -> bool:
-        """Replace the parent's inline rows when the data says something different."""
+        """Replace the parent's inline rows (with their own links and rows, an approval's
+        events) when the data says something different."""
+        wanted = self._build_children(parent, spec, rows, where, key)
+        existing = spec.model._default_manager.filter(**{spec.parent_field: parent})
+        stored = sorted((self._stored_signature(child, spec.parent_field) for child in existing), key=repr)
+        if stored == sorted((row.signature for row in wanted), key=repr):
+            return False
+        spec.model._default_manager.filter(**{spec.parent_field: parent}).delete()
+        self._save_children(wanted)
+        return True
+
+    def _build_children(self, parent, spec: InlineChild, rows, where: _Where, key: str) -> list[_ChildRow]:
+        """The validated, unsaved rows the data gives, each with its links and nested rows."""
         if not isinstance(rows, list):
             raise where.error(key, "give a list")
         model = spec.model
         has_position = any(f.name == "position" for f in model._meta.fields)
+        nested_specs = {data_key(model, child): child for child in registry.inline_children(model)}
+        m2m_names = [f.name for f in model._meta.many_to_many]
+        taken: set[str] = set()
         wanted = []
         for index, row in enumerate(rows):
             child_where = where.child(key, index)
             if not isinstance(row, dict):
                 raise child_where.error(None, "expected a mapping of fields")
+            row = dict(row)
+            nested_rows = {name: row.pop(name, None) or [] for name in nested_specs}
+            m2m_slugs = {name: row.pop(name, None) or [] for name in m2m_names}
             child = model(**{spec.parent_field: parent})
             if has_position:
                 child.position = index
             self._assign(child, row, child_where)
+            if hasattr(child, "ensure_slug"):
+                child.ensure_slug(taken)
+                taken.add(child.slug)
             self._validate(child, child_where, exclude=[spec.parent_field])
-            wanted.append(child)
-        existing = list(model._default_manager.filter(**{spec.parent_field: parent}))
-        if self._rows(existing) == self._rows(wanted):
-            return False
-        model._default_manager.filter(**{spec.parent_field: parent}).delete()
-        for child in wanted:
-            child.save()
-        return True
+            m2m = {name: self._slugs_to_ids(model, name, slugs, child_where) for name, slugs in m2m_slugs.items()}
+            nested = {name: (nested_specs[name], self._build_children(
+                child, nested_specs[name], nested_rows[name], child_where, name)) for name in nested_specs}
+            signature = (
+                self._row(child, spec.parent_field),
+                tuple((name, tuple(sorted(ids))) for name, ids in sorted(m2m.items())),
+                tuple((name, tuple(sorted((r.signature for r in rows_), key=repr)))
+                      for name, (_spec, rows_) in sorted(nested.items())),
+            )
+            wanted.append(_ChildRow(child, signature, m2m, nested))
+        return wanted
+
+    def _stored_signature(self, child, parent_field: str) -> tuple:
+        """The signature `_build_children` gives a data row, for a row in the database."""
+        model = type(child)
+        m2m = tuple((f.name, tuple(sorted(getattr(child, f.name).values_list("pk", flat=True))))
+                    for f in sorted(model._meta.many_to_many, key=lambda f: f.name))
+        nested = []
+        for spec in registry.inline_children(model):
+            rows_ = spec.model._default_manager.filter(**{spec.parent_field: child})
+            nested.append((data_key(model, spec), tuple(sorted(
+                (self._stored_signature(row, spec.parent_field) for row in rows_), key=repr))))
+        return self._row(child, parent_field), m2m, tuple(sorted(nested))
+
+    def _save_children(self, wanted: list[_ChildRow]) -> None:
+        for row in wanted:
+            row.instance.save()
+            for name, ids in row.m2m.items():
+                getattr(row.instance, name).set(ids)
+            for spec, rows_ in row.nested.values():
+                for nested in rows_:
+                    setattr(nested.instance, spec.parent_field, row.instance)
+                self._save_children(rows_)
+
+    def _slugs_to_ids(self, model, key: str, slugs, where: _Where) -> list[int]:
+        if not isinstance(slugs, list):
+            raise where.error(key, "give a list of slugs")
+        related_model = model._meta.get_field(key).related_model
+        return [self._resolve(related_model, slug, where, key).pk for slug in slugs]
 
     @staticmethod
-    def _rows(children) -> list[tuple]:
-        def row(child):
-            return tuple(
-                getattr(child, f.attname) for f in child._meta.concrete_fields if not f.primary_key
-            )
-        return sorted((row(child) for child in children), key=repr)
+    def _row(child, parent_field: str) -> tuple:
+        """The row's stored values, without its key and the key to its parent."""
+        return tuple(getattr(child, f.attname) for f in child._meta.concrete_fields
+                     if not f.primary_key and f.name != parent_field)
 
     def _validate(self, instance, where: _Where, exclude=None) -> None:
         try:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from portal.choices import PUBLISHER_STATUSES, EditorialStatus
+from portal.choices import PUBLISHER_STATUSES, EditorialStatus, ReferenceKind
 from portal.links import slug_path
 from portal.markdown import render_markdown
 from portal.validators import validate_doi, validate_pmid
@@ -80,6 +80,16 @@ class EditorialModel(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
         on_delete=models.SET_NULL, related_name="+", verbose_name=_("updated by"),
+    )
+    # Editors' caveats ("day not yet verified") live here, never in public text: no page,
+    # feed, export or public API response shows this field (staff API responses do).
+    internal_note = models.TextField(
+        _("internal note"), blank=True, default="",
+        help_text=_("For editors only: what is unverified or disputed. Never shown to the public."),
+    )
+    last_reviewed_on = models.DateField(
+        _("facts checked on"), null=True, blank=True,
+        help_text=_("The day an editor last checked this item against its sources; shown on its page."),
     )
 
     objects = EditorialQuerySet.as_manager()
@@ -213,6 +223,10 @@ class Reference(EditorialModel):
     slug_source_field = "title"
     data_file = "references.yaml"
 
+    kind = models.CharField(
+        _("kind of source"), max_length=24, choices=ReferenceKind.choices, blank=True, default="",
+        help_text=_("Shown beside the reference, so a reader can weigh it."),
+    )
     title = models.CharField(_("title"), max_length=500)
     authors = models.CharField(_("authors"), max_length=500, blank=True)
     publisher = models.CharField(
@@ -252,6 +266,43 @@ class Reference(EditorialModel):
         if pmid:
             return f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
         return url
+
+
+class TreeQuerySet(EditorialQuerySet):
+    """Items with a `parent` link to their own model: categories, conditions."""
+
+    def roots(self):
+        return self.filter(parent=None)
+
+    def descendant_ids(self, root) -> list[int]:
+        """Ids of `root` and every item below it, in one query for the whole tree."""
+        children: dict[int | None, list[int]] = {}
+        for pk, parent_id in self.model.objects.values_list("pk", "parent_id"):
+            children.setdefault(parent_id, []).append(pk)
+        found, stack, seen = [], [root.pk], set()
+        while stack:
+            pk = stack.pop()
+            if pk in seen:
+                continue
+            seen.add(pk)
+            found.append(pk)
+            stack.extend(children.get(pk, []))
+        return found
+
+
+def parent_cycle_error(item) -> str | None:
+    """Why `item.parent` cannot be its parent (itself, or one of its own descendants), if so."""
+    if item.pk is None or item.parent_id is None:
+        return None
+    if item.parent_id == item.pk:
+        return _("An item cannot be its own parent.")
+    ancestor, seen = item.parent, set()
+    while ancestor is not None and ancestor.pk not in seen:
+        if ancestor.pk == item.pk:
+            return _("This parent would make a cycle in the tree.")
+        seen.add(ancestor.pk)
+        ancestor = ancestor.parent
+    return None
 
 
 class TermVectorField(models.TextField):

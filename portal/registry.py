@@ -65,8 +65,18 @@ def inline_children(model: type[models.Model]) -> tuple[InlineChild, ...]:
 
 @cache
 def inline_models() -> tuple[type[models.Model], ...]:
-    """Every inline child model, under its parent in `curated_models()` order."""
-    return tuple(child.model for model in curated_models() for child in inline_children(model))
+    """Every inline child model, under its parent in `curated_models()` order, with the
+    children of children (an approval's events) after their parent."""
+    found: list[type[models.Model]] = []
+
+    def walk(model):
+        for child in inline_children(model):
+            found.append(child.model)
+            walk(child.model)
+
+    for model in curated_models():
+        walk(model)
+    return tuple(found)
 
 
 def markdown_fields(model: type[models.Model]) -> tuple[str, ...]:

@@ -73,6 +73,8 @@ class Rows:
     model: type
     fields: tuple[str, ...]
     joined: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Values the queryset annotates (an approval's derived `status`), set as attributes.
+    annotations: tuple[str, ...] = ()
 
     def own_columns(self) -> list[str]:
         return _concrete_columns(self.model, ("id", *self.fields))
@@ -103,14 +105,17 @@ def load_rows(name: str, spec: Rows, key: int | str) -> list:
     rows are the same whoever reads the page."""
     own = spec.own_columns()
     joined = {fk: (spec.model._meta.get_field(fk).related_model, spec.joined_columns(fk)) for fk in spec.joined}
-    columns = [*own, *(f"{fk}__{column}" for fk, (_model, cols) in joined.items() for column in cols)]
+    columns = [*own, *spec.annotations,
+               *(f"{fk}__{column}" for fk, (_model, cols) in joined.items() for column in cols)]
     rows = prepared_rows(("rows", name, get_language()),
                          lambda page_object: plain(spec.queryset(page_object)).values_list(*columns),
                          page_object=key)
     instances = []
     for values in rows:
         instance = spec.model.from_db(connection.alias, own, values[: len(own)])
-        position = len(own)
+        for name, value in zip(spec.annotations, values[len(own):], strict=False):
+            setattr(instance, name, value)
+        position = len(own) + len(spec.annotations)
         for fk, (target_model, cols) in joined.items():
             target_values = values[position:position + len(cols)]
             position += len(cols)

@@ -10,9 +10,10 @@ class TherapiesConfig(AppConfig):
         """Contribute to the base without the base importing this app: home, about, API root."""
         from portal import pages
         from portal.api import resources
-        from therapies import selectors
+        from therapies import selectors, signals
         from therapies.api.urls import resources as api_resources
         from therapies.models import Therapy
 
         pages.register(home=selectors.home_context, dated_models=(Therapy,))
         resources.register(api_resources)
+        signals.connect()

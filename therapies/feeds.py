@@ -24,13 +24,14 @@ class LatestApprovalsFeed(Feed):
         return selectors.latest_approvals(limit=FEED_SIZE)
 
     def item_title(self, item):
-        return f"{item.therapy}: {item.get_agency_display()} ({item.decided_on_display})"
+        regulator = item.regulator.abbreviation or item.regulator.name
+        return f"{item.therapy}: {regulator} ({item.decided_on_display})"
 
     def item_description(self, item):
-        return escape(item.indication_text or item.get_approval_type_display())
+        return escape(item.indication_text or (item.condition.name if item.condition else item.get_pathway_display()))
 
     def item_link(self, item):
-        return f"{item.therapy.get_absolute_url()}#approval-{item.pk}"
+        return f"{item.therapy.get_absolute_url()}#approval-{item.slug}"
 
     def item_guid(self, item):
         return f"approval-{item.pk}"

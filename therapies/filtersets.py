@@ -8,8 +8,17 @@ from __future__ import annotations
 import django_filters as filters
 from django.utils.translation import gettext_lazy as _
 
+from portal.choices import Jurisdiction
 from portal.filtersets import EditorialFilterSet, RelatedSlugFilter, ordering_filter, request_user, translated
-from therapies.choices import Agency, CellSource, DevelopmentStage, MechanismEffect, MoleculeKind, TherapyKind
+from therapies.choices import (
+    ApprovalStatus,
+    CellSource,
+    DevelopmentStage,
+    MechanismEffect,
+    MoleculeKind,
+    Pathway,
+    TherapyKind,
+)
 from therapies.models import (
     Approval,
     Condition,
@@ -20,6 +29,8 @@ from therapies.models import (
     TherapyCategory,
     TherapyMechanism,
 )
+
+Regulator = Approval._meta.get_field("regulator").related_model
 
 
 class CategoryTreeFilter(filters.CharFilter):
@@ -63,8 +74,28 @@ class TherapyCategoryFilterSet(EditorialFilterSet):
         fields = ["status"]
 
 
+class ConditionTreeFilter(filters.CharFilter):
+    """Rows about the condition with this slug or any condition below it."""
+
+    def __init__(self, *, rows, **kwargs):
+        kwargs.setdefault("help_text", _("Condition slug; narrower conditions are included."))
+        super().__init__(**kwargs)
+        self.rows = rows
+
+    def filter(self, qs, value):
+        if value in filters.constants.EMPTY_VALUES:
+            return qs
+        visible = Condition.objects.visible_to(request_user(self.parent))
+        root = visible.filter(slug=value).first()
+        if root is None:
+            return qs.none()
+        ids = set(visible.filter(pk__in=Condition.objects.descendant_ids(root)).values_list("pk", flat=True))
+        return qs.filter(pk__in=self.rows(ids))
+
+
 class TherapyFilterSet(EditorialFilterSet):
-    search_fields = (*translated("name", "summary", "developer", "cell_type"), "generic_name", "slug")
+    search_fields = (*translated("name", "generic_name", "summary", "developer", "cell_type"), "other_names__name",
+                     "slug")
 
     category = CategoryTreeFilter(category_field="category")
     kind = filters.ChoiceFilter(choices=TherapyKind.choices, help_text=_("`product` or `modality`."))
@@ -83,8 +114,9 @@ class TherapyFilterSet(EditorialFilterSet):
         rows=lambda molecules: Therapy.target_molecules.through.objects.filter(
             molecule__in=molecules).values("therapy_id"),
     )
-    agency = filters.ChoiceFilter(
-        choices=Agency.choices, method="filter_agency", help_text=_("Approved by this regulator.")
+    agency = RelatedSlugFilter(
+        model=Regulator, help_text=_("Slug of a regulator (fda, ema, nmpa, ...) that decided on it."),
+        rows=lambda regulators: Approval.objects.filter(regulator__in=regulators).values("therapy_id"),
     )
     approved_after = filters.DateFilter(
         method="filter_approved_after", help_text=_("Has an approval on or after this date (YYYY-MM-DD).")
@@ -98,9 +130,6 @@ class TherapyFilterSet(EditorialFilterSet):
         model = Therapy
         fields = ["status"]
 
-    def filter_agency(self, queryset, name, value):
-        return queryset.filter(pk__in=Approval.objects.filter(agency=value).values("therapy_id"))
-
     def filter_approved_after(self, queryset, name, value):
         return queryset.filter(pk__in=Approval.objects.filter(decided_on__gte=value).values("therapy_id"))
 
@@ -108,9 +137,46 @@ class TherapyFilterSet(EditorialFilterSet):
         return queryset.filter(pk__in=Approval.objects.filter(decided_on__lte=value).values("therapy_id"))
 
 
+class ApprovalFilterSet(EditorialFilterSet):
+    """Approvals: one regulator's decision for one indication. `status` here is the
+    regulatory status (derived from the events), not an editorial one: an approval is
+    public exactly when its therapy is."""
+
+    search_fields = (*translated("indication_text"), "therapy__name_en", "therapy__name_zh_hans", "slug")
+
+    status = filters.ChoiceFilter(choices=ApprovalStatus.choices, help_text=_("Current regulatory status."))
+    therapy = RelatedSlugFilter(
+        model=Therapy, rows=lambda therapies: Approval.objects.filter(therapy__in=therapies).values("pk"),
+    )
+    regulator = RelatedSlugFilter(
+        model=Regulator, help_text=_("Slug of the regulator (fda, ema, nmpa, pmda, ...)."),
+        rows=lambda regulators: Approval.objects.filter(regulator__in=regulators).values("pk"),
+    )
+    jurisdiction = filters.ChoiceFilter(
+        field_name="regulator__jurisdiction", choices=Jurisdiction.choices, help_text=_("ISO 3166 code or EU."),
+    )
+    condition = ConditionTreeFilter(rows=lambda ids: Approval.objects.filter(condition__in=ids).values("pk"))
+    pathway = filters.ChoiceFilter(choices=Pathway.choices, help_text=_("Regulatory pathway."))
+    decided_after = filters.DateFilter(
+        field_name="decided_on", lookup_expr="gte", help_text=_("Decided on or after this date (YYYY-MM-DD)."),
+    )
+    decided_before = filters.DateFilter(
+        field_name="decided_on", lookup_expr="lte", help_text=_("Decided on or before this date (YYYY-MM-DD)."),
+    )
+    ordering = ordering_filter("decided_on")
+
+    class Meta:
+        model = Approval
+        fields = []
+
+
 class ConditionFilterSet(EditorialFilterSet):
     search_fields = (*translated("name", "description"), "icd10", "icd10_cm", "mesh_id", "slug")
 
+    parent = RelatedSlugFilter(
+        model=Condition, help_text=_("Slug of the broader condition: its direct children."),
+        rows=lambda parents: Condition.objects.filter(parent__in=parents).values("pk"),
+    )
     therapy = RelatedSlugFilter(
         model=Therapy,
         rows=lambda therapies: Therapy.conditions.through.objects.filter(

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import DatePrecision
 from portal.dates import display_partial_date, iso_partial_date, partial_date_error
-from portal.models import EditorialModel, EditorialQuerySet
+from portal.models import EditorialModel, TreeQuerySet, parent_cycle_error
 from portal.validators import validate_hgnc, validate_icd10, validate_mesh, validate_ncbi_gene, validate_uniprot
 from therapies.choices import (
-    AGENCY_JURISDICTION,
-    Agency,
+    STATUS_AFTER_EVENT,
     ApprovalStatus,
-    ApprovalType,
     CellSource,
     DevelopmentStage,
+    EventKind,
     MechanismEffect,
     MoleculeKind,
+    NameKind,
+    Pathway,
     TherapyKind,
 )
 
@@ -29,27 +33,12 @@ def _references_field():
     )
 
 
-class TherapyCategoryQuerySet(EditorialQuerySet):
-    def roots(self):
-        return self.filter(parent=None)
-
+class TherapyCategoryQuerySet(TreeQuerySet):
     def with_published_children(self):
         """Prefetch published sub-categories into `published_children` (one query)."""
         return self.prefetch_related(
             models.Prefetch("children", queryset=self.model.objects.published(), to_attr="published_children")
         )
-
-    def descendant_ids(self, root) -> list[int]:
-        """Ids of `root` and every category below it, in one query for the whole tree."""
-        children: dict[int | None, list[int]] = {}
-        for pk, parent_id in self.model.objects.values_list("pk", "parent_id"):
-            children.setdefault(parent_id, []).append(pk)
-        found, stack = [], [root.pk]
-        while stack:
-            pk = stack.pop()
-            found.append(pk)
-            stack.extend(children.get(pk, []))
-        return found
 
 
 class TherapyCategory(EditorialModel):
@@ -78,14 +67,9 @@ class TherapyCategory(EditorialModel):
 
     def clean(self):
         super().clean()
-        if self.pk and self.parent_id == self.pk:
-            raise ValidationError({"parent": _("A category cannot be its own parent.")})
-        ancestor, seen = self.parent, set()
-        while ancestor is not None and ancestor.pk not in seen:
-            if self.pk and ancestor.pk == self.pk:
-                raise ValidationError({"parent": _("This parent would make a cycle in the category tree.")})
-            seen.add(ancestor.pk)
-            ancestor = ancestor.parent
+        error = parent_cycle_error(self)
+        if error:
+            raise ValidationError({"parent": error})
 
 
 class Molecule(EditorialModel):
@@ -117,7 +101,11 @@ class Molecule(EditorialModel):
 
 
 class Condition(EditorialModel):
-    """A disease or indication, coded in WHO ICD-10, ICD-10-CM and MeSH where known."""
+    """A disease or indication, coded in WHO ICD-10, ICD-10-CM and MeSH where known.
+
+    Conditions form a tree: an approval for a narrower condition (large B-cell lymphoma)
+    counts on its broader parent's page (B-cell lymphoma), never on a sibling's.
+    """
 
     public_url_name = "therapies:condition-detail"
     public_list_url_name = "therapies:condition-list"
@@ -125,16 +113,29 @@ class Condition(EditorialModel):
     markdown_fields = ("description",)
 
     name = models.CharField(_("name"), max_length=200)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        verbose_name=_("broader condition"),
+        help_text=_("The condition this one is a kind of. Approvals here count on its page too."),
+    )
     description = models.TextField(_("description"), blank=True)
     icd10 = models.CharField(_("ICD-10 (WHO)"), max_length=10, blank=True, validators=[validate_icd10])
     icd10_cm = models.CharField(_("ICD-10-CM"), max_length=10, blank=True, validators=[validate_icd10])
     mesh_id = models.CharField(_("MeSH ID"), max_length=12, blank=True, validators=[validate_mesh])
     references = _references_field()
 
+    objects = TreeQuerySet.as_manager()
+
     class Meta(EditorialModel.Meta):
         ordering = ["name", "id"]
         verbose_name = _("condition")
         verbose_name_plural = _("conditions")
+
+    def clean(self):
+        super().clean()
+        error = parent_cycle_error(self)
+        if error:
+            raise ValidationError({"parent": error})
 
 
 class Mechanism(EditorialModel):
@@ -195,7 +196,7 @@ class Therapy(EditorialModel):
     public_list_url_name = "therapies:therapy-list"
     data_file = "therapies.yaml"
     markdown_fields = ("body",)
-    inline_children = ("approvals", "mechanism_links")
+    inline_children = ("approvals", "mechanism_links", "other_names")
 
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=TherapyKind.choices, default=TherapyKind.PRODUCT)
@@ -211,7 +212,10 @@ class Therapy(EditorialModel):
     developer = models.CharField(_("developer"), max_length=200, blank=True)
     cell_type = models.CharField(_("cell type"), max_length=200, blank=True)
     cell_source = models.CharField(_("cell source"), max_length=16, choices=CellSource.choices, blank=True)
-    stage = models.CharField(_("development stage"), max_length=16, choices=DevelopmentStage.choices, blank=True)
+    stage = models.CharField(
+        _("development stage"), max_length=16, choices=DevelopmentStage.choices, blank=True,
+        help_text=_("Set from the approvals where the product has any (approved while one is active)."),
+    )
     summary = models.TextField(_("summary"), blank=True)
     body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
     target_molecules = models.ManyToManyField(
@@ -223,7 +227,6 @@ class Therapy(EditorialModel):
     mechanisms = models.ManyToManyField(
         Mechanism, through="TherapyMechanism", blank=True, related_name="therapies", verbose_name=_("mechanisms")
     )
-    last_reviewed_on = models.DateField(_("last reviewed"), null=True, blank=True)
     references = _references_field()
 
     class Meta(EditorialModel.Meta):
@@ -246,6 +249,52 @@ class Therapy(EditorialModel):
         if self.kind == TherapyKind.MODALITY and self.modality_id:
             raise ValidationError({"modality": _("Only a product belongs to a modality.")})
 
+    def save(self, *args, **kwargs):
+        if self.pk:
+            self.stage = stage_from_approvals([self.pk]).get(self.pk, self.stage)
+        super().save(*args, **kwargs)
+
+
+def stage_from_approvals(therapy_ids) -> dict[int, str]:
+    """The stage each therapy's approvals give it, for those that have any: approved while
+    one is active, no longer approved once none is."""
+    stages: dict[int, str] = {}
+    for therapy_id, status in Approval.objects.filter(therapy__in=therapy_ids).values_list("therapy_id", "status"):
+        if status == ApprovalStatus.ACTIVE or therapy_id not in stages:
+            active = status == ApprovalStatus.ACTIVE
+            stages[therapy_id] = DevelopmentStage.APPROVED if active else DevelopmentStage.WITHDRAWN
+    return stages
+
+
+def refresh_stages(therapy_ids) -> None:
+    """Store the stage the approvals give (after an approval or one of its events changed)."""
+    for therapy_id, stage in stage_from_approvals(therapy_ids).items():
+        Therapy.objects.filter(pk=therapy_id).exclude(stage=stage).update(stage=stage)
+
+
+class TherapyName(models.Model):
+    """A name readers search a product by besides its trade and generic names: a former
+    name or a development code (CTL019, JCAR017, bb2121)."""
+
+    therapy = models.ForeignKey(Therapy, on_delete=models.CASCADE, related_name="other_names")
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=8, choices=NameKind.choices, default=NameKind.CODE)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("other name")
+        verbose_name_plural = _("other names")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["therapy", "name"], name="unique_therapy_name",
+                violation_error_message=_("This name is already listed for the therapy."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
 
 class TherapyMechanism(models.Model):
     """How one therapy relies on one mechanism, in words."""
@@ -253,6 +302,11 @@ class TherapyMechanism(models.Model):
     therapy = models.ForeignKey(Therapy, on_delete=models.CASCADE, related_name="mechanism_links")
     mechanism = models.ForeignKey(Mechanism, on_delete=models.CASCADE, related_name="therapy_links")
     role = models.CharField(_("role"), max_length=500, blank=True)
+    # The product's own molecules in this mechanism (Kymriah: CD19, CD3ζ, 4-1BB), never
+    # every molecule the mechanism involves in general.
+    molecules = models.ManyToManyField(
+        Molecule, blank=True, related_name="therapy_mechanism_links", verbose_name=_("molecules of this product"),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -271,59 +325,140 @@ class TherapyMechanism(models.Model):
         return f"{self.mechanism} in {self.therapy}"
 
 
-class Approval(models.Model):
-    """A regulator's decision on a therapy. Visible exactly when its therapy is."""
+def status_expression():
+    """An approval's status in SQL: what its latest status-setting event made it
+    (`STATUS_AFTER_EVENT`), active when there is none. The one place the rule is applied."""
+    latest = (
+        ApprovalEvent.objects.filter(approval=models.OuterRef("pk"), kind__in=list(STATUS_AFTER_EVENT))
+        .order_by("-date", "-position", "-id")
+        .annotate(after=models.Case(
+            *(models.When(kind=kind, then=models.Value(str(status))) for kind, status in STATUS_AFTER_EVENT.items()),
+            output_field=models.CharField(),
+        ))
+        .values("after")[:1]
+    )
+    return Coalesce(
+        models.Subquery(latest, output_field=models.CharField()), models.Value(str(ApprovalStatus.ACTIVE)),
+    )
 
+
+class ApprovalQuerySet(models.QuerySet):
+    """Approvals are public exactly when their therapy is: the one rule, as for every model."""
+
+    def published(self):
+        return self.filter(therapy__in=Therapy.objects.published())
+
+    def visible_to(self, user):
+        return self.filter(therapy__in=Therapy.objects.visible_to(user))
+
+
+class ApprovalManager(models.Manager.from_queryset(ApprovalQuerySet)):
+    def get_queryset(self):
+        # Every approval read carries its derived `status`, so it filters and shows like a column.
+        return super().get_queryset().annotate(status=status_expression())
+
+
+class Approval(models.Model):
+    """One regulator's decision on one therapy for one indication.
+
+    Its status is not stored: it follows from its events (`status_expression`), read as the
+    `status` attribute of every approval loaded through `Approval.objects`.
+    """
+
+    inline_children = ("events",)
+    derived_choices = {"status": ApprovalStatus}
+
+    slug = models.SlugField(
+        _("slug"), max_length=200, unique=True, blank=True,
+        help_text=_("Part of the API URL; made from the therapy, regulator, condition and year when left empty."),
+    )
     therapy = models.ForeignKey(Therapy, on_delete=models.CASCADE, related_name="approvals")
-    agency = models.CharField(_("agency"), max_length=16, choices=Agency.choices)
+    regulator = models.ForeignKey(
+        "policies.Authority", on_delete=models.PROTECT, related_name="approvals",
+        limit_choices_to={"is_regulator": True}, verbose_name=_("regulator"),
+    )
+    condition = models.ForeignKey(
+        Condition, null=True, blank=True, on_delete=models.PROTECT, related_name="approvals",
+        verbose_name=_("condition"),
+        help_text=_("The condition of the indication. Without one, the approval counts on no condition page."),
+    )
+    indication_text = models.TextField(
+        _("indication as approved"), blank=True,
+        help_text=_("The label's words: population, line of therapy, restrictions."),
+    )
+    pathway = models.CharField(_("pathway"), max_length=32, choices=Pathway.choices, blank=True, default="")
     decided_on = models.DateField(_("decision date"))
     decided_on_precision = models.CharField(
         _("date precision"), max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
-    approval_type = models.CharField(_("approval type"), max_length=32, choices=ApprovalType.choices, blank=True)
-    indication = models.ForeignKey(
-        Condition, null=True, blank=True, on_delete=models.PROTECT, related_name="approvals",
-        verbose_name=_("indication"),
-    )
-    indication_text = models.TextField(_("indication as approved"), blank=True)
-    status = models.CharField(
-        _("status"), max_length=16, choices=ApprovalStatus.choices, default=ApprovalStatus.ACTIVE
-    )
-    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
-    withdrawn_on_precision = models.CharField(
-        _("withdrawal date precision"), max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
-    )
     reference = models.ForeignKey(
         "portal.Reference", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("reference"),
+        verbose_name=_("reference"), help_text=_("The regulator's own record where there is one."),
     )
+    internal_note = models.TextField(_("internal note"), blank=True, default="", help_text=_("For editors only."))
+
+    objects = ApprovalManager()
 
     class Meta:
         ordering = ["decided_on", "id"]
         verbose_name = _("approval")
         verbose_name_plural = _("approvals")
-        indexes = [models.Index(fields=["agency", "decided_on"], name="approval_agency_date")]
+        indexes = [models.Index(fields=["regulator", "decided_on"], name="approval_regulator_date")]
 
     def __str__(self) -> str:
-        return f"{self.get_agency_display()} {self.decided_on_display}"
+        return f"{self.regulator} {self.decided_on_display}"
+
+    def save(self, *args, **kwargs):
+        self.ensure_slug()
+        super().save(*args, **kwargs)
+
+    def default_slug(self) -> str:
+        parts = [
+            self.therapy.slug if self.therapy_id else "approval",
+            self.regulator.slug if self.regulator_id else "",
+            self.condition.slug if self.condition_id else "",
+            str(self.decided_on.year) if self.decided_on else "",
+        ]
+        return slugify("-".join(part for part in parts if part).replace("_", "-"))[:190]
+
+    def ensure_slug(self, taken: set[str] | None = None) -> None:
+        """A slug made from what the approval is. `taken`: slugs of the sibling rows being
+        written with it (the loader replaces a therapy's approvals as a whole)."""
+        if self.slug:
+            return
+        others = Approval._base_manager.exclude(pk=self.pk)
+        if taken is not None:
+            others = others.exclude(therapy=self.therapy_id)
+        base = self.default_slug()
+        candidate, counter = base, 2
+        while (taken is not None and candidate in taken) or others.filter(slug=candidate).exists():
+            candidate, counter = f"{base}-{counter}", counter + 1
+        self.slug = candidate
+
+    def clean_fields(self, exclude=None):
+        if self.therapy_id and self.regulator_id and self.decided_on:
+            self.ensure_slug()
+        super().clean_fields(exclude=exclude)
 
     def clean(self):
         super().clean()
         errors = {}
-        for field in ("decided_on", "withdrawn_on"):
-            error = partial_date_error(getattr(self, field), getattr(self, f"{field}_precision"))
-            if error:
-                errors[field] = error
-        if self.withdrawn_on and self.decided_on and self.withdrawn_on < self.decided_on:
-            errors["withdrawn_on"] = _("The withdrawal cannot come before the decision.")
-        if self.status == ApprovalStatus.WITHDRAWN and not self.withdrawn_on:
-            errors.setdefault("withdrawn_on", _("Give the withdrawal date (its month or year is enough)."))
+        error = partial_date_error(self.decided_on, self.decided_on_precision)
+        if error:
+            errors["decided_on"] = error
+        if self.regulator_id and not self.regulator.is_regulator:
+            errors["regulator"] = _("%(name)s is not marked as a regulator.") % {"name": self.regulator}
         if errors:
             raise ValidationError(errors)
 
     @property
     def jurisdiction(self) -> str:
-        return AGENCY_JURISDICTION[self.agency]
+        return self.regulator.jurisdiction
+
+    # An approval is seen by whoever sees its therapy (the readers' rules of EditorialModel).
+    @classmethod
+    def user_sees_drafts(cls, user) -> bool:
+        return Therapy.user_sees_drafts(user)
 
     @property
     def decided_on_iso(self) -> str | None:
@@ -334,5 +469,54 @@ class Approval(models.Model):
         return display_partial_date(self.decided_on, self.decided_on_precision)
 
     @property
-    def withdrawn_on_display(self) -> str:
-        return display_partial_date(self.withdrawn_on, self.withdrawn_on_precision)
+    def is_active(self) -> bool:
+        return getattr(self, "status", None) == ApprovalStatus.ACTIVE
+
+
+class ApprovalEvent(models.Model):
+    """Something that happened to an approval after the decision, dated and cited."""
+
+    approval = models.ForeignKey(Approval, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("kind"), max_length=32, choices=EventKind.choices)
+    date = models.DateField(_("date"))
+    date_precision = models.CharField(
+        _("date precision"), max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    details = models.TextField(_("details"), blank=True, help_text=_("What changed, for the reader."))
+    reference = models.ForeignKey(
+        "portal.Reference", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("reference"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("Order among same-day events."))
+
+    class Meta:
+        ordering = ["date", "position", "id"]
+        verbose_name = _("approval event")
+        verbose_name_plural = _("approval events")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date_display}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        error = partial_date_error(self.date, self.date_precision)
+        if error:
+            errors["date"] = error
+        elif self.date and self.date > timezone.localdate():
+            errors["date"] = _("Record an event once it has happened.")
+        else:
+            # The loader validates an event beside its approval, before either is saved.
+            approval = self.approval if self.approval_id or "approval" in self._state.fields_cache else None
+            if self.date and approval is not None and approval.decided_on and self.date < approval.decided_on:
+                errors["date"] = _("An event cannot come before the decision it follows.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def date_iso(self) -> str | None:
+        return iso_partial_date(self.date, self.date_precision)
+
+    @property
+    def date_display(self) -> str:
+        return display_partial_date(self.date, self.date_precision)

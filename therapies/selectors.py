@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
@@ -21,9 +21,10 @@ from portal.choices import EditorialStatus
 from portal.generation import cached_for_generation
 from portal.models import Reference
 from portal.selectors import Links, Rows, cited_by, load_links, load_rows, set_prefetched
-from therapies.choices import Agency, ApprovalStatus
+from therapies.choices import SAFETY_EVENTS, ApprovalStatus
 from therapies.models import (
     Approval,
+    ApprovalEvent,
     Condition,
     Mechanism,
     MechanismMolecule,
@@ -31,23 +32,25 @@ from therapies.models import (
     Therapy,
     TherapyCategory,
     TherapyMechanism,
+    TherapyName,
 )
 
 # The policies app sits above this one (its documents link to therapies and categories), so
 # its model is reached through the reverse relation it adds, never imported from here.
 PolicyDocument = Therapy._meta.get_field("policies").related_model
+RegulatorModel = Approval._meta.get_field("regulator").related_model
 
 
 def visible_approvals() -> QuerySet[Approval]:
-    """Approvals are shown exactly when their therapy is published."""
-    return Approval.objects.filter(therapy__in=Therapy.objects.published())
+    """Approvals are shown exactly when their therapy (and regulator) is published."""
+    return Approval.objects.published()
 
 
 def _approvals_prefetch() -> Prefetch:
-    # Indications that are not published are kept out; the approval falls back to its text.
+    # Each with its derived status and its regulator, for the "approved by" badges.
     return Prefetch(
         "approvals",
-        queryset=Approval.objects.order_by("decided_on", "id"),
+        queryset=Approval.objects.published().select_related("regulator").order_by("decided_on", "id"),
     )
 
 
@@ -65,7 +68,9 @@ def therapy_detail_queryset() -> QuerySet[Therapy]:
     return Therapy.objects.select_related("category", "modality")
 
 
-REFERENCE_FIELDS = ("slug", "status", "title", "authors", "publisher", "year", "doi", "pmid", "url")
+REFERENCE_FIELDS = (
+    "slug", "status", "kind", "title", "authors", "publisher", "year", "doi", "pmid", "url", "accessed_on",
+)
 
 
 # A therapy page for the public: the therapy with its category and modality, then the rest
@@ -76,22 +81,32 @@ THERAPY_PAGE = Rows(
     {"category": ("slug", "status", "name"), "modality": ("slug", "status", "name")},
 )
 THERAPY_APPROVALS = Rows(
-    lambda pk: Approval.objects.filter(therapy=pk), Approval,
-    tuple(f.attname for f in Approval._meta.concrete_fields),
-    {"indication": ("slug", "status", "name"), "reference": REFERENCE_FIELDS},
+    lambda pk: Approval.objects.published().filter(therapy=pk).order_by("decided_on", "id"), Approval,
+    tuple(f.attname for f in Approval._meta.concrete_fields if f.name != "internal_note"),
+    {"condition": ("slug", "status", "name"), "regulator": ("slug", "status", "name", "abbreviation", "jurisdiction"),
+     "reference": REFERENCE_FIELDS},
+    annotations=("status",),
+)
+THERAPY_APPROVAL_EVENTS = Rows(
+    lambda pk: ApprovalEvent.objects.filter(approval__in=Approval.objects.published().filter(therapy=pk)),
+    ApprovalEvent, ("approval_id", "kind", "date", "date_precision", "details", "position"),
+    {"reference": REFERENCE_FIELDS},
 )
 THERAPY_MECHANISMS = Rows(
     lambda pk: TherapyMechanism.objects.filter(therapy=pk, mechanism__in=Mechanism.objects.published()),
     TherapyMechanism, ("therapy_id", "mechanism_id", "role", "position"), {"mechanism": ("slug", "status", "name")},
 )
-# The published molecules of every mechanism of the therapy; only the shown mechanisms get theirs.
+# The product's own molecules in each of its mechanisms (never the mechanism's every molecule).
+TherapyMechanismMolecule = TherapyMechanism.molecules.through
 THERAPY_MECHANISM_MOLECULES = Rows(
-    lambda pk: MechanismMolecule.objects.filter(mechanism__therapy_links__therapy=pk,
-                                                molecule__in=Molecule.objects.published()),
-    MechanismMolecule, ("mechanism_id", "molecule_id", "role", "position"), {"molecule": ("slug", "status", "symbol")},
+    lambda pk: TherapyMechanismMolecule.objects.filter(therapymechanism__therapy=pk,
+                                                      molecule__in=Molecule.objects.published()),
+    TherapyMechanismMolecule, ("therapymechanism_id", "molecule_id"), {"molecule": ("slug", "status", "symbol")},
 )
 THERAPY_REFERENCES = Rows(lambda pk: cited_by(Therapy, pk, Reference.objects.published()), Reference,
                           REFERENCE_FIELDS)
+THERAPY_NAMES = Rows(lambda pk: TherapyName.objects.filter(therapy=pk), TherapyName,
+                     ("therapy_id", "name", "kind", "position"))
 THERAPY_LINKS = [
     Links("published_conditions", Condition, "therapies", ("name",)),
     Links("published_targets", Molecule, "targeted_by", ("symbol",)),
@@ -101,19 +116,30 @@ THERAPY_LINKS = [
 
 
 def load_therapy_links(therapy: Therapy) -> Therapy:
-    """Approvals, mechanisms with their molecules, references, and the conditions, targets,
-    policies and products in one query: five prepared statements whatever the therapy."""
+    """Approvals with their events, mechanisms with the product's molecules, references, other
+    names, and the conditions, targets, policies and products in one query: seven prepared
+    statements whatever the therapy."""
     approvals = load_rows("therapy-approvals", THERAPY_APPROVALS, therapy.pk)
+    events = defaultdict(list)
+    for event in load_rows("therapy-approval-events", THERAPY_APPROVAL_EVENTS, therapy.pk):
+        events[event.approval_id].append(event)
     for approval in approvals:
         approval._state.fields_cache["therapy"] = therapy
+        approval.listed_events = sorted(events[approval.pk], key=lambda e: (e.date, e.position, e.pk))
     set_prefetched(therapy, "approvals", approvals)
+    therapy.safety_events = sorted(
+        ((approval, event) for approval in approvals for event in approval.listed_events
+         if event.kind in SAFETY_EVENTS),
+        key=lambda pair: (pair[1].date, pair[1].pk),
+    )
     molecules = defaultdict(list)
     for molecule_link in load_rows("therapy-mechanism-molecules", THERAPY_MECHANISM_MOLECULES, therapy.pk):
-        molecules[molecule_link.mechanism_id].append(molecule_link)
+        molecules[molecule_link.therapymechanism_id].append(molecule_link.molecule)
     therapy.published_mechanism_links = load_rows("therapy-mechanisms", THERAPY_MECHANISMS, therapy.pk)
     for link in therapy.published_mechanism_links:
-        link.mechanism.published_molecule_links = molecules[link.mechanism_id]
+        link.product_molecules = sorted(molecules[link.pk], key=lambda molecule: molecule.symbol)
     therapy.published_references = load_rows("therapy-references", THERAPY_REFERENCES, therapy.pk)
+    therapy.published_other_names = load_rows("therapy-names", THERAPY_NAMES, therapy.pk)
     load_links(therapy, THERAPY_LINKS, name="therapy")
     return therapy
 
@@ -252,61 +278,119 @@ def molecule_detail_queryset() -> QuerySet[Molecule]:
 
 
 def condition_detail_queryset() -> QuerySet[Condition]:
-    return Condition.objects.prefetch_related(
+    return Condition.objects.select_related("parent").prefetch_related(
         Prefetch("references", queryset=_published_references(), to_attr="published_references"),
+        Prefetch("children", queryset=Condition.objects.published(), to_attr="published_children"),
     )
+
+
+def published_condition_subtree(condition: Condition) -> list[int]:
+    """Ids of the condition and every published condition below it (through published ones),
+    once per content generation: the tree is small and changes only with the content."""
+    def compute():
+        children: dict[int | None, list[int]] = defaultdict(list)
+        for pk, parent_id in Condition.objects.published().values_list("pk", "parent_id"):
+            children[parent_id].append(pk)
+        return dict(children)
+
+    children = cached_for_generation("condition-children", compute)
+    found, stack = [], [condition.pk]
+    while stack:
+        pk = stack.pop()
+        if pk not in found:
+            found.append(pk)
+            stack.extend(children.get(pk, []))
+    return found
 
 
 @dataclass
-class ConditionTherapies:
-    """Answers "is there an approved cell therapy for this, and where?".
+class ProductApprovals:
+    """One product's approvals for a condition (or a narrower one), by regulator."""
 
-    Each therapy carries `.condition_approvals`: its approvals for this condition.
-    """
-
-    approved: list[Therapy]  # at least one approval for the condition still in force
-    withdrawn: list[Therapy]  # approved for it once, every such approval since withdrawn
-    investigational: list[Therapy]  # linked to the condition, never approved for it
+    therapy: Therapy
+    approvals: list[Approval]
 
     @property
-    def regulators(self) -> list[str]:
-        seen = {a.agency for t in self.approved for a in t.condition_approvals if a.status == ApprovalStatus.ACTIVE}
-        return [label for value, label in Agency.choices if value in seen]
+    def by_regulator(self) -> list[tuple[object, list[Approval]]]:
+        groups: dict[int, list[Approval]] = {}
+        for approval in self.approvals:
+            groups.setdefault(approval.regulator_id, []).append(approval)
+        return [(approvals[0].regulator, approvals) for approvals in groups.values()]
+
+    @property
+    def active(self) -> list[Approval]:
+        return [approval for approval in self.approvals if approval.is_active]
 
 
-def therapies_for_condition(condition: Condition) -> ConditionTherapies:
-    """Two queries: linked or indicated published therapies, then their approvals for it."""
-    therapies = list(
-        Therapy.objects.published()
-        .filter(Q(conditions=condition) | Q(approvals__indication=condition))
-        .distinct()
-        .select_related("category")
-        .prefetch_related(Prefetch(
-            "approvals",
-            queryset=Approval.objects.filter(indication=condition).order_by("decided_on", "id"),
-            to_attr="condition_approvals",
-        ))
-        .order_by("name", "id")
+@dataclass
+class ConditionAnswer:
+    """Answers "is there an approved cell therapy for this, and where?".
+
+    `verdict` is one of APPROVED ("Approved in ... for ..."), NO_LONGER ("Was approved, no
+    longer"), INVESTIGATIONAL ("Under investigation only") or NOTHING ("Nothing recorded").
+    Only an approval in force counts as approved; one with no condition linked counts
+    nowhere and is listed in `unlinked` for editors.
+    """
+
+    APPROVED = "approved"
+    NO_LONGER = "no_longer"
+    INVESTIGATIONAL = "investigational"
+    NOTHING = "nothing"
+
+    approved: list[ProductApprovals]  # at least one approval in force
+    no_longer: list[ProductApprovals]  # approved once, none in force now
+    investigational: list[Therapy]  # linked to the condition, never approved for it
+    unlinked: list[Approval]  # approvals of those products naming no condition: a data problem
+
+    @property
+    def verdict(self) -> str:
+        if self.approved:
+            return self.APPROVED
+        if self.no_longer:
+            return self.NO_LONGER
+        return self.INVESTIGATIONAL if self.investigational else self.NOTHING
+
+    @property
+    def regulators(self) -> list:
+        """Regulators with an approval in force, each once, in the order first approved."""
+        seen: dict[int, object] = {}
+        for product in self.approved:
+            for approval in product.active:
+                seen.setdefault(approval.regulator_id, approval.regulator)
+        return list(seen.values())
+
+
+def condition_answer(condition: Condition) -> ConditionAnswer:
+    """The one function behind every condition page's answer; three queries."""
+    subtree = published_condition_subtree(condition)
+    approvals = list(
+        visible_approvals().filter(condition__in=subtree)
+        .select_related("therapy", "therapy__category", "regulator", "condition")
+        .order_by("therapy__name", "therapy_id", "decided_on", "id")
     )
-    groups: dict[str, list[Therapy]] = {"approved": [], "withdrawn": [], "investigational": []}
-    for therapy in therapies:
-        statuses = {approval.status for approval in therapy.condition_approvals}
-        if ApprovalStatus.ACTIVE in statuses:
-            groups["approved"].append(therapy)
-        elif statuses:
-            groups["withdrawn"].append(therapy)
-        else:
-            groups["investigational"].append(therapy)
-    return ConditionTherapies(**groups)
+    by_therapy: dict[int, ProductApprovals] = {}
+    for approval in approvals:
+        by_therapy.setdefault(approval.therapy_id, ProductApprovals(approval.therapy, [])).approvals.append(approval)
+    approved = [product for product in by_therapy.values() if product.active]
+    no_longer = [product for product in by_therapy.values() if not product.active]
+    linked = list(
+        Therapy.objects.published().filter(conditions__in=subtree).exclude(pk__in=list(by_therapy))
+        .distinct().select_related("category").order_by("name", "id")
+    )
+    unlinked = list(
+        visible_approvals().filter(therapy__in=[t.pk for t in linked], condition=None)
+        .select_related("therapy", "regulator").order_by("therapy_id", "decided_on", "id")
+    ) if linked else []
+    return ConditionAnswer(approved=approved, no_longer=no_longer, investigational=linked, unlinked=unlinked)
 
 
 # --- home page figures ----------------------------------------------------------------
 @dataclass
 class ApprovalStats:
-    products_by_agency: list[tuple[str, str, int]]  # (agency, label, products approved and active)
+    products_by_regulator: list[tuple[str, str, int]]  # (slug, label, products with an approval in force)
     years: list[int]
-    agencies: list[tuple[str, str]]  # agencies present in the chart, in a fixed order
-    per_year: dict[int, dict[str, int]]  # year -> agency -> approvals granted that year
+    regulators: list[tuple[str, str]]  # regulators present in the chart, in a fixed order
+    per_year: dict[int, dict[str, int]]  # year -> regulator slug -> approvals granted that year
 
     @property
     def max_per_year(self) -> int:
@@ -314,50 +398,64 @@ class ApprovalStats:
 
     @cached_property
     def rows(self) -> list[tuple[int, list[int], int]]:
-        """Table rows: year, count per agency (in `agencies` order), total."""
+        """Table rows: year, count per regulator (in `regulators` order), total."""
         rows = []
         for year in self.years:
-            counts = [self.per_year.get(year, {}).get(code, 0) for code, _label in self.agencies]
+            counts = [self.per_year.get(year, {}).get(code, 0) for code, _label in self.regulators]
             rows.append((year, counts, sum(counts)))
         return rows
 
 
 def approval_stats() -> ApprovalStats:
-    """Active products per regulator and approvals granted per year.
+    """Products in force per regulator and approvals granted per year.
 
-    Two grouped counts over every approval: computed once per content generation.
+    Grouped counts over every approval: computed once per content generation and language.
     """
-    products, per_year = cached_for_generation("approval-stats", _approval_counts)
-    labels = dict(Agency.choices)
-    present = {agency for counts in per_year.values() for agency in counts}
-    return ApprovalStats(
-        products_by_agency=[(code, labels[code], products[code]) for code, _ in Agency.choices if code in products],
-        years=list(range(min(per_year), max(per_year) + 1)) if per_year else [],
-        agencies=[(code, label) for code, label in Agency.choices if code in present],
-        per_year=per_year,
-    )
+    return cached_for_generation(f"approval-stats:{get_language()}", _approval_stats)
 
 
-def _approval_counts() -> tuple[dict[str, int], dict[int, dict[str, int]]]:
+def _approval_stats() -> ApprovalStats:
+    regulators = {
+        regulator.slug: (regulator.abbreviation or regulator.name)
+        for regulator in RegulatorModel.objects.published().filter(approvals__in=visible_approvals())
+        .distinct().order_by("name", "id")
+    }
     products = dict(
-        visible_approvals().filter(status=ApprovalStatus.ACTIVE)
-        .values_list("agency").annotate(n=Count("therapy", distinct=True)).order_by()
+        visible_approvals().filter(status=ApprovalStatus.ACTIVE).order_by()
+        .values_list("regulator__slug").annotate(n=Count("therapy", distinct=True))
     )
     per_year: dict[int, dict[str, int]] = defaultdict(dict)
-    for agency, year, n in (
-        visible_approvals().annotate(year=ExtractYear("decided_on"))
-        .values_list("agency", "year").annotate(n=Count("id")).order_by()
+    for slug, year, n in (
+        visible_approvals().annotate(year=ExtractYear("decided_on")).order_by()
+        .values_list("regulator__slug", "year").annotate(n=Count("id"))
     ):
-        per_year[year][agency] = n
-    return products, dict(per_year)
+        per_year[year][slug] = n
+    return ApprovalStats(
+        products_by_regulator=[(slug, str(label), products[slug])
+                               for slug, label in regulators.items() if slug in products],
+        years=list(range(min(per_year), max(per_year) + 1)) if per_year else [],
+        regulators=[(slug, str(label)) for slug, label in regulators.items()],
+        per_year=dict(per_year),
+    )
 
 
 def latest_approvals(limit: int = 6) -> list[Approval]:
     """Newest decisions with their therapy (home page, feed): once per content generation."""
     def compute():
-        return list(visible_approvals().select_related("therapy").order_by("-decided_on", "-id")[:limit])
+        return list(
+            visible_approvals().select_related("therapy", "regulator", "condition")
+            .order_by("-decided_on", "-id")[:limit]
+        )
 
     return cached_for_generation(f"latest-approvals:{limit}", compute)
+
+
+def approvals_of_regulator(regulator) -> list[Approval]:
+    """A regulator's published decisions, newest first, with product and condition: one query."""
+    return list(
+        visible_approvals().filter(regulator=regulator).select_related("therapy", "condition", "regulator")
+        .order_by("-decided_on", "-id")
+    )
 
 
 def status_is_published(obj) -> bool:

@@ -4,6 +4,7 @@ from modeltranslation.translator import TranslationOptions, register
 
 from therapies.models import (
     Approval,
+    ApprovalEvent,
     Condition,
     Mechanism,
     MechanismMolecule,
@@ -46,7 +47,7 @@ class MechanismMoleculeTranslation(TranslationOptions):
 
 @register(Therapy)
 class TherapyTranslation(EnglishRequired):
-    fields = ("name", "developer", "cell_type", "summary", "body")
+    fields = ("name", "generic_name", "developer", "cell_type", "summary", "body")
 
 
 @register(TherapyMechanism)
@@ -57,3 +58,8 @@ class TherapyMechanismTranslation(TranslationOptions):
 @register(Approval)
 class ApprovalTranslation(TranslationOptions):
     fields = ("indication_text",)
+
+
+@register(ApprovalEvent)
+class ApprovalEventTranslation(TranslationOptions):
+    fields = ("details",)

@@ -112,5 +112,5 @@ class ConditionDetailView(PublicDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["condition_therapies"] = selectors.therapies_for_condition(self.object)
+        context["answer"] = selectors.condition_answer(self.object)
         return context

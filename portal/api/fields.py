@@ -236,3 +236,66 @@ class DistinctValuesFieldSchema(OpenApiSerializerFieldExtension):
 
     def map_serializer_field(self, auto_schema, direction):
         return {"type": "array", "items": {"type": "string"}, "readOnly": True}
+
+
+class AnnotatedChoiceField(serializers.ChoiceField):
+    """A read-only value every queryset of the model annotates (an approval's derived
+    `status`): read from the instance's attribute, or from the row's column of that name."""
+
+    def __init__(self, choices, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(choices, **kwargs)
+
+    def row_part(self, name, model, prefix, relations):
+        return rows.Column(name, prefix + self.source)
+
+
+class RelatedValueField(serializers.CharField):
+    """A column of a foreign key's target, shown as a value of its own (an approval's
+    `jurisdiction`, from its regulator): `RelatedValueField("regulator", "jurisdiction")`."""
+
+    def __init__(self, relation: str, field: str, **kwargs):
+        self.relation, self.related_field = relation, field
+        kwargs.update(source=f"{relation}.{field}", read_only=True)
+        super().__init__(**kwargs)
+
+    def row_part(self, name, model, prefix, relations):
+        return rows.Column(name, f"{prefix}{self.relation}__{self.related_field}")
+
+
+class CitedReferencesField(serializers.Field):
+    """The distinct references of an object's own `reference` and of its rows' (an
+    approval's decision, then its events): a serializer showing `relation` in an earlier
+    field, each row with a `reference` field."""
+
+    def __init__(self, compact, relation: str, **kwargs):
+        self.compact, self.relation = compact, relation
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, instance):
+        user = request_user(self.context)
+        found = [instance.reference, *(row.reference for row in getattr(instance, self.relation).all())]
+        seen, compact = set(), self.compact(context=self.context)
+        items = []
+        for reference in found:
+            if reference is not None and reference.pk not in seen and reference.is_visible_to(user):
+                seen.add(reference.pk)
+                items.append(compact.to_representation(reference))
+        return items
+
+    def row_part(self, name, model, prefix, relations):
+        if self.relation not in relations:
+            raise ImproperlyConfigured(f"show “{self.relation}” in a field before “{name}”")
+        relation = relations[self.relation]
+        own = LinkedSlugField(self.compact, read_only=True, source="reference").row_part(name, model, prefix, relations)
+        of_rows = next(part for part in relation.plan.parts if part.name == "reference")
+        return rows.Gathered(name, own, relation, of_rows)
+
+
+class CitedReferencesFieldSchema(OpenApiSerializerFieldExtension):
+    target_class = CitedReferencesField
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {"type": "array", "items": auto_schema.resolve_serializer(self.target.compact, direction).ref,
+                "readOnly": True}

@@ -102,13 +102,20 @@ class Reader:
         return [plan.item(row, self.context) for row in rows]
 
     def attach_page_relation(self, relation: Relation, rows: list[dict]) -> None:
-        """The related rows of every row of the page, in one query."""
+        """The related rows of every row of the page, in one query; then, one query each,
+        the relations those rows show (a therapy's approvals, then their events)."""
         owner, queryset = relation.page_queryset(self.visible, [row["id"] for row in rows])
         grouped = defaultdict(list)
-        for related in plain(queryset).values(owner, *relation.columns):
+        children = list(plain(queryset).values(owner, *relation.columns)) if rows else []
+        for related in children:
             grouped[related[owner]].append(related)
         for row in rows:
             row[relation.key] = grouped.get(row["id"], [])
+        self.attach_nested(relation, children)
+
+    def attach_nested(self, relation: Relation, children: list[dict]) -> None:
+        for nested in relation.plan.relations:
+            self.attach_page_relation(nested, children)
 
     # --- details ----------------------------------------------------------------------------
     def retrieve(self, queryset: QuerySet, slug: str) -> dict:
@@ -126,6 +133,9 @@ class Reader:
             row[relation.key] = self.fetch(
                 relation.source, lambda pk, relation=relation: relation.queryset(self.visible, pk),
                 relation.columns, pk=row["id"])
+            self.attach_nested(relation, row[relation.key])
+        for relation in together:
+            self.attach_nested(relation, row[relation.key])
         return plan.item(row, self.context)
 
     def fetch(self, name: str, build: Callable[..., QuerySet], columns: list[str], **values) -> list[dict]:

@@ -163,6 +163,25 @@ class Distinct(Part):
         return sorted({child[self.column] for child in row[self.relation.key]})
 
 
+class Gathered(Part):
+    """Distinct compact objects from a joined foreign key and from the same key of each row
+    of a relation (`CitedReferencesField`)."""
+
+    def __init__(self, name: str, own: Joined, relation: Relation, of_rows: Joined):
+        self.name, self.own, self.relation, self.of_rows = name, own, relation, of_rows
+        self.columns = own.columns
+        self.relations = (relation,)
+
+    def value(self, row, context):
+        items, seen = [], set()
+        for item in [self.own.value(row, context),
+                     *(self.of_rows.value(child, context) for child in row[self.relation.key])]:
+            if item is not None and item["slug"] not in seen:
+                seen.add(item["slug"])
+                items.append(item)
+        return items
+
+
 # --- relations -----------------------------------------------------------------------------
 @dataclass
 class Relation:
@@ -187,7 +206,9 @@ class Relation:
 
     @cached_property
     def columns(self) -> list[str]:
-        return list(dict.fromkeys((*self.plan.columns, *self.extra)))
+        # Rows with relations of their own (an approval's events) need their id to attach them.
+        own_id = ("id",) if self.plan.relations else ()
+        return list(dict.fromkeys((*own_id, *self.plan.columns, *self.extra)))
 
     def lookup(self) -> str | None:
         """The name by which the related model filters on its owner, if it has one."""
@@ -228,14 +249,19 @@ class Relation:
 
 
 def _is_editorial(model) -> bool:
-    return hasattr(model, "status_visible_to")
+    """Whether the model's rows are filtered by reader (`visible_to`): curated models, and
+    rows public with their parent (approvals)."""
+    return hasattr(model._default_manager, "visible_to")
 
 
 def _column_type(model, column: str) -> str:
     *path, last = column.split("__")
-    for name in path:
-        model = model._meta.get_field(name).related_model
-    return model._meta.get_field(last).get_internal_type()
+    try:
+        for name in path:
+            model = model._meta.get_field(name).related_model
+        return model._meta.get_field(last).get_internal_type()
+    except FieldDoesNotExist:  # an annotation (an approval's derived status)
+        return ""
 
 
 # --- plans ---------------------------------------------------------------------------------

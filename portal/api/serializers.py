@@ -205,6 +205,6 @@ class ReferenceSerializer(EditorialSerializer):
         model = Reference
         basename = "reference"
         fields = (
-            "slug", "url", "title", "authors", "publisher", "year", "doi", "pmid", "source_url", "link",
+            "slug", "url", "kind", "title", "authors", "publisher", "year", "doi", "pmid", "source_url", "link",
             "accessed_on", *EditorialSerializer.common_fields,
         )

@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from portal.citations import link_citations, strip_citations
 from portal.dates import iso_partial_date
 
 register = template.Library()
@@ -39,6 +40,9 @@ def absolute(context, url: str | None) -> str | None:
 
 @functools.cache
 def _choice_labels(model, field_name: str) -> dict:
+    derived = getattr(model, "derived_choices", {})  # values computed in queries (an approval's status)
+    if field_name in derived:
+        return dict(derived[field_name].choices)
     return dict(model._meta.get_field(field_name).flatchoices)
 
 
@@ -94,7 +98,7 @@ def approvals_chart(stats) -> SafeString:
         )
         parts.append(f'<text class="chart-axis" x="{_MARGIN_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{tick}</text>')
     label_every = max(1, len(stats.years) // 12)
-    labels = [escape(label) for _code, label in stats.agencies]  # translated once, not per bar
+    labels = [escape(label) for _code, label in stats.regulators]  # translated once, not per bar
     for index, (year, counts, _total) in enumerate(stats.rows):
         x = _MARGIN_LEFT + index * slot + (slot - bar) / 2
         y = _MARGIN_TOP + plot_height
@@ -181,3 +185,15 @@ def _frame_url(name: str, language: str | None, script_prefix: str, urlconf) -> 
 def _forget_frame_urls(*, setting, **kwargs):
     if setting in {"ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE"}:
         _frame_url.cache_clear()
+
+
+@register.filter
+def cite(text, references) -> SafeString:
+    """Inline citations (`[^slug]`) as numbered links to the page's reference list."""
+    return link_citations(text, references)
+
+
+@register.filter
+def uncited(text) -> str:
+    """Text without its citation markers, for extracts and meta descriptions."""
+    return strip_citations(text)

@@ -11,10 +11,12 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from portal.api.fields import (
-    DerivedField,
+    AnnotatedChoiceField,
+    CitedReferencesField,
     LinkedSlugField,
     MarkdownHtmlField,
     PartialDateField,
+    RelatedValueField,
     VisibleLinksSerializer,
 )
 from portal.api.serializers import (
@@ -22,10 +24,12 @@ from portal.api.serializers import (
     EditorialSerializer,
     ReferenceCompactSerializer,
     detail_fields,
+    detail_url_field,
 )
-from therapies.choices import AGENCY_JURISDICTION
+from therapies.choices import ApprovalStatus
 from therapies.models import (
     Approval,
+    ApprovalEvent,
     Condition,
     Mechanism,
     MechanismMolecule,
@@ -33,6 +37,7 @@ from therapies.models import (
     Therapy,
     TherapyCategory,
     TherapyMechanism,
+    TherapyName,
 )
 
 COMMON = EditorialSerializer.common_fields
@@ -78,6 +83,17 @@ class MoleculeCompactSerializer(CompactSerializer):
     class Meta:
         model = Molecule
         basename = "molecule"
+
+
+class RegulatorCompactSerializer(CompactSerializer):
+    """A regulator is an authority record (policies app): the same page lists its documents."""
+
+    name = serializers.CharField(read_only=True)
+    abbreviation = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Approval._meta.get_field("regulator").related_model
+        basename = "authority"
 
 
 def references_field():
@@ -132,34 +148,75 @@ class CategorySerializer(CategoryListSerializer):
 
 
 # --- therapies --------------------------------------------------------------------------
-class ApprovalSerializer(serializers.ModelSerializer):
-    """A regulator's decision, its date cut to the precision the source gives."""
+class ApprovalEventSerializer(serializers.ModelSerializer):
+    """Something that happened to an approval, its date cut to its precision."""
 
-    jurisdiction = DerivedField(AGENCY_JURISDICTION.__getitem__, "agency")
-    date = PartialDateField("decided_on", read_only=True)
-    date_precision = serializers.CharField(source="decided_on_precision", read_only=True)
-    indication = LinkedSlugField(ConditionCompactSerializer, read_only=True, allow_null=True)
-    withdrawn_on = PartialDateField("withdrawn_on", read_only=True)
+    date = PartialDateField("date", read_only=True)
     reference = LinkedSlugField(ReferenceCompactSerializer, read_only=True, allow_null=True)
+
+    class Meta:
+        model = ApprovalEvent
+        fields = ("kind", "date", "date_precision", "details", "reference")
+        read_only_fields = fields
+
+
+class ApprovalFields(serializers.ModelSerializer):
+    """One regulator's decision for one indication, with its lifecycle; `status` follows
+    from the events."""
+
+    regulator = LinkedSlugField(RegulatorCompactSerializer, read_only=True)
+    jurisdiction = RelatedValueField("regulator", "jurisdiction")
+    condition = LinkedSlugField(ConditionCompactSerializer, read_only=True, allow_null=True)
+    pathway = serializers.CharField(read_only=True)
+    status = AnnotatedChoiceField(ApprovalStatus.choices, help_text="Derived from the events.")
+    decided_on = PartialDateField("decided_on", read_only=True)
+    events = ApprovalEventSerializer(many=True, read_only=True)
+    references = CitedReferencesField(ReferenceCompactSerializer, "events")
 
     class Meta:
         model = Approval
         fields = (
-            "agency", "jurisdiction", "date", "date_precision", "approval_type", "status", "indication",
-            "indication_text", "withdrawn_on", "withdrawn_on_precision", "reference",
+            "slug", "regulator", "jurisdiction", "condition", "indication_text", "pathway", "status",
+            "decided_on", "decided_on_precision", "events", "references",
         )
         read_only_fields = fields
+
+
+class ApprovalSerializer(ApprovalFields):
+    """The `/approvals/` resource: the decision with its therapy and its own URL."""
+
+    url = detail_url_field("approval")
+    therapy = LinkedSlugField(TherapyCompactSerializer, read_only=True)
+
+    class Meta(ApprovalFields.Meta):
+        basename = "approval"
+        fields = ("slug", "url", "therapy", *ApprovalFields.Meta.fields[1:])
+
+
+class ApprovalCompactSerializer(CompactSerializer):
+    class Meta:
+        model = Approval
+        basename = "approval"
 
 
 class TherapyMechanismSerializer(serializers.ModelSerializer):
     mechanism = LinkedSlugField(MechanismCompactSerializer)
     role = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    molecules = LinkedSlugField(MoleculeCompactSerializer, many=True, read_only=True,
+                                help_text="This product's own molecules in the mechanism.")
 
     class Meta:
         model = TherapyMechanism
-        fields = ("mechanism", "role")
+        fields = ("mechanism", "role", "molecules")
         list_serializer_class = VisibleLinksSerializer
         link_target = "mechanism"
+
+
+class TherapyNameSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TherapyName
+        fields = ("name", "kind")
+        read_only_fields = fields
 
 
 class TherapyListSerializer(EditorialSerializer):
@@ -177,7 +234,8 @@ class TherapyListSerializer(EditorialSerializer):
 
 class TherapySerializer(TherapyListSerializer):
     body_html = MarkdownHtmlField("body")
-    approvals = ApprovalSerializer(many=True, read_only=True)
+    approvals = ApprovalFields(many=True, read_only=True)
+    other_names = TherapyNameSerializer(many=True, read_only=True)
     mechanisms = TherapyMechanismSerializer(source="mechanism_links", many=True, required=False)
     conditions = LinkedSlugField(ConditionCompactSerializer, many=True, required=False)
     target_molecules = LinkedSlugField(MoleculeCompactSerializer, many=True, required=False)
@@ -186,8 +244,8 @@ class TherapySerializer(TherapyListSerializer):
 
     class Meta(TherapyListSerializer.Meta):
         fields = detail_fields(
-            TherapyListSerializer, "cell_type", "summary", "body", "body_html", "approvals", "mechanisms",
-            "conditions", "target_molecules", "references", "last_reviewed_on",
+            TherapyListSerializer, "other_names", "cell_type", "summary", "body", "body_html", "approvals",
+            "mechanisms", "conditions", "target_molecules", "references", "last_reviewed_on",
         )
 
     def validate_mechanisms(self, links):
@@ -199,19 +257,27 @@ class TherapySerializer(TherapyListSerializer):
 
 # --- conditions -------------------------------------------------------------------------
 class ConditionListSerializer(EditorialSerializer):
+    parent = LinkedSlugField(ConditionCompactSerializer, allow_null=True, required=False)
+
     class Meta:
         model = Condition
         basename = "condition"
-        fields = ("slug", "url", "name", "icd10", "icd10_cm", "mesh_id", *COMMON)
+        fields = ("slug", "url", "name", "parent", "icd10", "icd10_cm", "mesh_id", *COMMON)
 
 
 class ConditionSerializer(ConditionListSerializer):
     description_html = MarkdownHtmlField("description")
+    children = LinkedSlugField(ConditionCompactSerializer, many=True, read_only=True)
     therapies = LinkedSlugField(TherapyCompactSerializer, many=True, read_only=True)
+    approvals = ApprovalSerializer(
+        many=True, read_only=True,
+        help_text="Approvals naming this condition (/approvals/?condition= adds the narrower ones).")
     references = references_field()
 
     class Meta(ConditionListSerializer.Meta):
-        fields = detail_fields(ConditionListSerializer, "description", "description_html", "therapies", "references")
+        fields = detail_fields(
+            ConditionListSerializer, "description", "description_html", "children", "therapies", "approvals",
+            "references")
 
 
 # --- mechanisms -------------------------------------------------------------------------

@@ -8,4 +8,5 @@ resources = [
     ("conditions", views.ConditionViewSet, "condition"),
     ("mechanisms", views.MechanismViewSet, "mechanism"),
     ("molecules", views.MoleculeViewSet, "molecule"),
+    ("approvals", views.ApprovalViewSet, "approval"),
 ]

@@ -40,3 +40,13 @@ class MoleculeViewSet(EditorialViewSet):
     serializer_class = s.MoleculeSerializer
     list_serializer_class = s.MoleculeListSerializer
     brief_serializer_class = s.MoleculeCompactSerializer
+
+
+class ApprovalViewSet(EditorialViewSet):
+    """Read-only: approvals are edited with their therapy (admin, data files)."""
+
+    http_method_names = ["get", "head", "options"]
+    filterset_class = filtersets.ApprovalFilterSet
+    serializer_class = s.ApprovalSerializer
+    list_serializer_class = s.ApprovalSerializer
+    brief_serializer_class = s.ApprovalCompactSerializer

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import SafeString
 
-from portal.templatetags.portal_tags import absolute, display, jsonld
+from portal.templatetags.portal_tags import absolute, jsonld
 from therapies.choices import ApprovalStatus
 
 register = template.Library()
@@ -19,7 +19,7 @@ def therapy_jsonld(context, therapy) -> SafeString:
         "name": str(therapy.name),
         "url": absolute(context, therapy.get_absolute_url()),
         "description": therapy.summary or None,
-        "drug": {"@type": "Drug", "nonProprietaryName": therapy.generic_name} if therapy.generic_name else None,
+        "drug": {"@type": "Drug", "nonProprietaryName": str(therapy.generic_name)} if therapy.generic_name else None,
     }
     if therapy.published_conditions:
         data["indication"] = [
@@ -30,17 +30,29 @@ def therapy_jsonld(context, therapy) -> SafeString:
 
 
 @register.filter
-def active_agencies(therapy) -> list[str]:
-    """Labels of regulators whose approval is in force, from prefetched approvals."""
+def active_regulators(therapy) -> list[str]:
+    """Regulators with an approval in force (only those count as "approved"), from
+    prefetched approvals, each once."""
     seen, labels = set(), []
     for approval in therapy.approvals.all():
-        if approval.status == ApprovalStatus.ACTIVE and approval.agency not in seen:
-            seen.add(approval.agency)
-            labels.append(display(approval, "agency"))
+        if approval.is_active and approval.regulator_id not in seen:
+            seen.add(approval.regulator_id)
+            labels.append(regulator_label(approval.regulator))
     return labels
 
 
 @register.filter
-def is_withdrawn(approval) -> bool:
-    """The one place pages decide that an approval is shown as withdrawn."""
-    return approval.status == ApprovalStatus.WITHDRAWN
+def regulator_label(regulator) -> str:
+    """A regulator as tables show it: its abbreviation, else its name."""
+    return str(regulator.abbreviation or regulator.name)
+
+
+@register.filter
+def status_badge_class(approval) -> str:
+    """The badge of an approval's status: only one in force reads as approved."""
+    return "badge-approved" if approval.status == ApprovalStatus.ACTIVE else "badge-withdrawn"
+
+
+@register.filter
+def join_labels(regulators) -> str:
+    return ", ".join(regulator_label(regulator) for regulator in regulators)
