@@ -20,6 +20,7 @@ from portal.choices import EditorialStatus
 from portal.models import Reference
 from therapies.models import (
     Approval,
+    ApprovalEvent,
     Condition,
     Mechanism,
     MechanismMolecule,
@@ -27,6 +28,7 @@ from therapies.models import (
     Therapy,
     TherapyCategory,
     TherapyMechanism,
+    TherapyName,
 )
 
 # Partial dates take each precision in turn (each stored as the first day of its period).
@@ -126,6 +128,7 @@ class ReferenceFactory(CompleteFactory):
     class Meta:
         model = Reference
 
+    kind = "article"
     title = factory.Sequence(lambda n: f"Source document {n}")
     authors = factory.Sequence(lambda n: f"Author A, Author {n}")
     publisher = "Example Journal"
@@ -248,28 +251,6 @@ class TherapyMechanismFactory(CompleteFactory):
     role_zh_hans = "杀伤靶细胞。"
 
 
-class ApprovalFactory(CompleteFactory):
-    class Meta:
-        model = Approval
-
-    therapy = factory.SubFactory(TherapyFactory)
-    agency = "fda"
-    decided_on_precision = factory.Sequence(lambda n: PRECISIONS[n % len(PRECISIONS)])
-    decided_on = partial_date(datetime.date(2017, 8, 30), "decided_on_precision")
-    approval_type = "full"
-    indication = factory.SubFactory(ConditionFactory)
-    indication_text_en = "Adults with relapsed disease."
-    indication_text_zh_hans = "复发的成人患者。"
-    status = "active"
-    withdrawn_on = None  # an active approval has no withdrawal date (the trait below sets one)
-    reference = factory.SubFactory(ReferenceFactory)
-
-    class Params:
-        # A withdrawal known to the month, after the decision.
-        withdrawn = factory.Trait(
-            status="withdrawn", withdrawn_on=datetime.date(2019, 3, 1), withdrawn_on_precision="month")
-
-
 class AuthorityFactory(PublishedFactory):
     class Meta:
         model = Authority
@@ -283,6 +264,74 @@ class AuthorityFactory(PublishedFactory):
     website = factory.Sequence(lambda n: f"https://authority{n}.example.org/")
     description_en = "A *regulator*."
     description_zh_hans = "一个**监管机构**。"
+
+
+# The regulators of today's data, by their slug (the former agency codes).
+REGULATOR_JURISDICTIONS = {"fda": "US", "ema": "EU", "nmpa": "CN", "pmda": "JP", "mfds": "KR",
+                           "health_canada": "CA", "hk_dh": "CN-HK", "macao_isaf": "CN-MO"}
+
+
+class RegulatorFactory(AuthorityFactory):
+    """A regulator, one per slug: `RegulatorFactory(slug="ema")` twice is the same record."""
+
+    class Meta:
+        model = Authority
+        django_get_or_create = ("slug",)
+
+    slug = "fda"
+    name_en = factory.LazyAttribute(lambda o: f"Regulator {o.slug}")
+    abbreviation_en = factory.LazyAttribute(lambda o: o.slug.upper())
+    jurisdiction = factory.LazyAttribute(lambda o: REGULATOR_JURISDICTIONS.get(o.slug, "US"))
+    is_regulator = True
+
+
+class ApprovalFactory(CompleteFactory):
+    """`agency="ema"` names the regulator by slug; `withdrawn_on=date` (with
+    `withdrawn_on__precision`) adds a withdrawal event."""
+
+    class Meta:
+        model = Approval
+
+    class Params:
+        agency = "fda"
+
+    therapy = factory.SubFactory(TherapyFactory)
+    regulator = factory.LazyAttribute(lambda o: RegulatorFactory(slug=o.agency))
+    decided_on_precision = factory.Sequence(lambda n: PRECISIONS[n % len(PRECISIONS)])
+    decided_on = partial_date(datetime.date(2017, 8, 30), "decided_on_precision")
+    pathway = "standard"
+    condition = factory.SubFactory(ConditionFactory)
+    indication_text_en = "Adults with relapsed disease."
+    indication_text_zh_hans = "复发的成人患者。"
+    reference = factory.SubFactory(ReferenceFactory)
+    internal_note = "Day to be confirmed against the regulator's record."
+
+    @factory.post_generation
+    def withdrawn_on(self, create, extracted, precision="month", **kwargs):
+        if extracted and create:
+            ApprovalEventFactory(approval=self, kind="withdrawn", date=extracted, date_precision=precision)
+
+
+class TherapyNameFactory(CompleteFactory):
+    class Meta:
+        model = TherapyName
+
+    therapy = factory.SubFactory(TherapyFactory)
+    name = factory.Sequence(lambda n: f"CTL0{n}")
+    kind = "code"
+
+
+class ApprovalEventFactory(CompleteFactory):
+    class Meta:
+        model = ApprovalEvent
+
+    approval = factory.SubFactory(ApprovalFactory)
+    kind = "boxed_warning_added"
+    date = datetime.date(2024, 4, 1)
+    date_precision = "month"
+    details_en = "Secondary T-cell malignancies added to the boxed warning."
+    details_zh_hans = "黑框警告新增继发性T细胞恶性肿瘤。"
+    reference = factory.SubFactory(ReferenceFactory)
 
 
 class PolicyDocumentFactory(PublishedFactory):

@@ -343,13 +343,19 @@ def status_expression():
 
 
 class ApprovalQuerySet(models.QuerySet):
-    """Approvals are public exactly when their therapy is: the one rule, as for every model."""
+    """Approvals are public exactly when their therapy and their regulator are: the one rule."""
 
     def published(self):
-        return self.filter(therapy__in=Therapy.objects.published())
+        return self.filter(therapy__in=Therapy.objects.published(), regulator__in=regulators().published())
 
     def visible_to(self, user):
-        return self.filter(therapy__in=Therapy.objects.visible_to(user))
+        return self.filter(therapy__in=Therapy.objects.visible_to(user),
+                           regulator__in=regulators().visible_to(user))
+
+
+def regulators():
+    """The regulators' model (policies.Authority), without importing the app above this one."""
+    return Approval._meta.get_field("regulator").related_model.objects
 
 
 class ApprovalManager(models.Manager.from_queryset(ApprovalQuerySet)):

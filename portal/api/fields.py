@@ -48,6 +48,16 @@ class VisibleLinksSerializer(serializers.ListSerializer):
         return [self.child.to_representation(link) for link in links if getattr(link, target).is_visible_to(user)]
 
 
+class VisibleRowsSerializer(serializers.ListSerializer):
+    """Rows public with their parents (a condition's approvals, public with their therapy),
+    minus those the reader may not see, as the model's `visible_to(user)` decides."""
+
+    def to_representation(self, data):
+        rows = data.all() if hasattr(data, "all") else data
+        visible = rows.model._default_manager.visible_to(request_user(self.context))
+        return [self.child.to_representation(row) for row in rows.filter(pk__in=visible.values("pk"))]
+
+
 class LinkedSlugField(serializers.RelatedField):
     """Reads as the related object's compact form; written as its slug.
 
@@ -246,6 +256,12 @@ class AnnotatedChoiceField(serializers.ChoiceField):
         kwargs["read_only"] = True
         super().__init__(choices, **kwargs)
 
+    def get_attribute(self, instance):
+        if not hasattr(instance, self.source):  # built in memory: read it as a query would
+            value = type(instance)._default_manager.filter(pk=instance.pk).values_list(self.source, flat=True).first()
+            setattr(instance, self.source, value)
+        return super().get_attribute(instance)
+
     def row_part(self, name, model, prefix, relations):
         return rows.Column(name, prefix + self.source)
 
@@ -297,5 +313,7 @@ class CitedReferencesFieldSchema(OpenApiSerializerFieldExtension):
     target_class = CitedReferencesField
 
     def map_serializer_field(self, auto_schema, direction):
+        if direction == "request":
+            return {"type": "array", "items": {"type": "string"}, "readOnly": True}
         return {"type": "array", "items": auto_schema.resolve_serializer(self.target.compact, direction).ref,
                 "readOnly": True}

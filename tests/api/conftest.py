@@ -27,12 +27,27 @@ class Resource:
     # Upper bounds on queries for an anonymous list page and detail, whatever the row counts.
     # A list: the count (first time in a content generation) and the page, plus the issuers
     # of the page for policies. A detail: the object with its foreign keys; every relation
-    # shown as compact objects in one UNION ALL; a therapy's approvals and a policy's key
-    # provisions in one more each.
+    # shown as compact objects in one UNION ALL; each other relation (a therapy's approvals,
+    # their events, its mechanism links and their molecules; a policy's key provisions) in
+    # one more each.
     list_queries: int
     detail_queries: int
     filters: dict[str, Callable] = field(default_factory=dict)
     ordering: tuple[str, ...] = ()
+    # Curated items have an editorial `status`; approvals are public with their therapy.
+    editorial: bool = True
+    hidden_factory: Callable | None = None  # makes an object the public may not see
+    edit: Callable | None = None  # changes what the object shows (default: its label)
+
+    def make_hidden(self):
+        return self.hidden_factory() if self.hidden_factory else self.factory(status="draft")
+
+    def change(self, obj) -> None:
+        if self.edit:
+            self.edit(obj)
+        else:
+            setattr(obj, self.label, "Changed label")
+        obj.save()
 
     def __str__(self) -> str:
         return self.prefix
@@ -46,8 +61,9 @@ class Resource:
 
 def _therapy_related(therapy, n):
     for _ in range(n):
-        f.ApprovalFactory(therapy=therapy)
-        f.TherapyMechanismFactory(therapy=therapy)
+        f.ApprovalEventFactory(approval=f.ApprovalFactory(therapy=therapy))
+        f.TherapyMechanismFactory(therapy=therapy).molecules.add(f.MoleculeFactory())
+        f.TherapyNameFactory(therapy=therapy)
     therapy.conditions.add(*f.ConditionFactory.create_batch(n))
     therapy.target_molecules.add(*f.MoleculeFactory.create_batch(n))
     therapy.references.add(*f.ReferenceFactory.create_batch(n))
@@ -62,6 +78,8 @@ def _category_related(category, n):
 def _condition_related(condition, n):
     for therapy in f.TherapyFactory.create_batch(n):
         therapy.conditions.add(condition)
+        f.ApprovalEventFactory(approval=f.ApprovalFactory(therapy=therapy, condition=condition))
+        f.ConditionFactory(parent=condition)
     condition.references.add(*f.ReferenceFactory.create_batch(n))
 
 
@@ -91,6 +109,27 @@ def _policy_related(policy, n):
 def _authority_related(authority, n):
     f.PolicyDocumentFactory.create_batch(n, authorities=[authority])
     authority.references.add(*f.ReferenceFactory.create_batch(n))
+
+
+def _approval_related(approval, n):
+    f.ApprovalEventFactory.create_batch(n, approval=approval)
+
+
+def _approval_set(**values):
+    """An approval filter: `match` gets `values`, `other` keeps the factory's."""
+    def make(match, other):
+        for name, value in values.items():
+            setattr(match, name, value)
+        match.save()
+        return next(iter(values.values()))
+    return make
+
+
+def _approval_of_narrower_condition(match, other):
+    broad = f.ConditionFactory()
+    match.condition = f.ConditionFactory(parent=broad)
+    match.save()
+    return broad.slug
 
 
 def _no_related(obj, n):
@@ -138,7 +177,7 @@ def _policy_with_authority(match, other):
 
 RESOURCES = [
     Resource(
-        "therapies", f.TherapyFactory, "name", _therapy_related, list_queries=2, detail_queries=3,
+        "therapies", f.TherapyFactory, "name", _therapy_related, list_queries=2, detail_queries=6,
         filters={
             "category": _therapy_category,
             "kind": _set(kind="modality"),
@@ -164,7 +203,7 @@ RESOURCES = [
         ordering=("position", "name", "updated_at"),
     ),
     Resource(
-        "conditions", f.ConditionFactory, "name", _condition_related, list_queries=2, detail_queries=2,
+        "conditions", f.ConditionFactory, "name", _condition_related, list_queries=2, detail_queries=4,
         filters={
             "therapy": lambda match, other: (therapy := f.TherapyFactory()).conditions.add(match) or therapy.slug,
             "search": _set(name_en="Osteoarthritis"),
@@ -218,6 +257,28 @@ RESOURCES = [
             "search": _set(name_en="National Health Commission"),
         },
         ordering=("name", "jurisdiction", "updated_at"),
+    ),
+    Resource(
+        "approvals", f.ApprovalFactory, "slug", _approval_related, list_queries=3, detail_queries=2,
+        filters={
+            "therapy": lambda match, other: match.therapy.slug,
+            "regulator": lambda match, other: _approval_set(regulator=f.RegulatorFactory(slug="nmpa"))(
+                match, other).slug,
+            "jurisdiction": lambda match, other: _approval_set(regulator=f.RegulatorFactory(slug="pmda"))(
+                match, other).jurisdiction,
+            "condition": _approval_of_narrower_condition,
+            "pathway": _approval_set(pathway="conditional_time_limited"),
+            "status": lambda match, other: f.ApprovalEventFactory(approval=match, kind="lapsed").kind,
+            "decided_after": lambda match, other: _approval_set(decided_on=datetime.date(2030, 1, 1))(
+                match, other) and "2029-01-01",
+            "decided_before": lambda match, other: _approval_set(decided_on=datetime.date(1999, 1, 1))(
+                match, other) and "2000-01-01",
+            "search": _approval_set(indication_text_en="Adults with relapsed large B-cell lymphoma"),
+        },
+        ordering=("decided_on",),
+        editorial=False,
+        hidden_factory=lambda: f.ApprovalFactory(therapy__status="draft"),
+        edit=lambda obj: setattr(obj, "indication_text_en", "Children with refractory leukaemia"),
     ),
     Resource(
         "references", f.ReferenceFactory, "title", _no_related, list_queries=2, detail_queries=1,

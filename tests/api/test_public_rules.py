@@ -32,11 +32,11 @@ def test_draft_relations_are_invisible_everywhere_in_a_therapy(api):
     therapy.conditions.add(f.ConditionFactory(status="draft"))
     therapy.target_molecules.add(f.MoleculeFactory(status="draft"))
     therapy.references.add(f.ReferenceFactory(status="draft"))
-    f.ApprovalFactory(therapy=therapy, indication__status="draft")
+    f.ApprovalFactory(therapy=therapy, condition__status="draft")
     body = api.get(f"/api/v1/therapies/{therapy.slug}/").json()
     assert body["category"] is None
     assert body["conditions"] == body["target_molecules"] == body["references"] == []
-    assert body["approvals"][0]["indication"] is None
+    assert body["approvals"][0]["condition"] is None
 
 
 def test_draft_policy_is_invisible_in_its_authority_and_supersession(api):
@@ -71,8 +71,8 @@ def test_draft_is_not_found_by_search(api):
 def test_approval_date_is_cut_to_its_precision(api, day, precision, expected):
     approval = f.ApprovalFactory(decided_on=day, decided_on_precision=precision, agency="ema")
     item = api.get(f"/api/v1/therapies/{approval.therapy.slug}/").json()["approvals"][0]
-    assert (item["date"], item["date_precision"]) == (expected, precision)
-    assert (item["agency"], item["jurisdiction"]) == ("ema", "EU")
+    assert (item["decided_on"], item["decided_on_precision"]) == (expected, precision)
+    assert (item["regulator"]["slug"], item["jurisdiction"]) == ("ema", "EU")
 
 
 def test_therapy_detail_has_markdown_source_and_sanitised_html(api):
@@ -226,7 +226,8 @@ def test_change_feed_query_count_is_fixed(api, publisher, django_assert_max_num_
 def test_root_lists_every_resource(api):
     body = api.get("/api/v1/").json()
     assert set(body["resources"]) == {
-        "categories", "therapies", "conditions", "mechanisms", "molecules", "policies", "authorities", "references",
+        "categories", "therapies", "conditions", "mechanisms", "molecules", "approvals", "policies", "authorities",
+        "references",
     }
     assert body["endpoints"]["search"] == "http://testserver/api/v1/search/"
 

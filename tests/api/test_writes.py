@@ -44,7 +44,7 @@ def test_editor_creates_a_draft_with_relations_by_slug(editor_api):
     assert body["target_molecules"][0]["slug"] == molecule.slug
     assert body["mechanisms"] == [{"mechanism": {"slug": mechanism.slug, "name": mechanism.name,
                                                  "url": f"http://testserver/api/v1/mechanisms/{mechanism.slug}/"},
-                                   "role": "Kills B cells."}]
+                                   "role": "Kills B cells.", "molecules": []}]
     therapy = Therapy.objects.get(slug=body["slug"])
     assert therapy.status == "draft"
 

@@ -132,7 +132,7 @@ def test_loaded_rows_carry_their_foreign_keys(django_assert_num_queries):
     """`load_rows` and `load_therapy_links` put joined objects in `_state.fields_cache`,
     where a foreign key's descriptor looks before querying."""
     therapy = TherapyFactory()
-    ApprovalFactory(therapy=therapy, indication=ConditionFactory(), reference=ReferenceFactory())
+    ApprovalFactory(therapy=therapy, condition=ConditionFactory(), reference=ReferenceFactory())
     TherapyMechanismFactory(therapy=therapy)
     therapy = Therapy.objects.get(pk=therapy.pk)
     load_therapy_links(therapy)

@@ -118,7 +118,7 @@ def hostile(db):
     therapy.conditions.add(condition)
     therapy.target_molecules.add(molecule)
     TherapyMechanismFactory(therapy=therapy, mechanism=mechanism, role_en=SHORT_PAYLOAD)
-    ApprovalFactory(therapy=therapy, indication=condition, indication_text_en=SHORT_PAYLOAD)
+    ApprovalFactory(therapy=therapy, condition=condition, indication_text_en=SHORT_PAYLOAD)
     authority = AuthorityFactory(name_en=SHORT_PAYLOAD, abbreviation_en="XSS", **text)
     policy = PolicyDocumentFactory(
         title_en=SHORT_PAYLOAD, title_original=SHORT_PAYLOAD, document_number=SHORT_PAYLOAD,

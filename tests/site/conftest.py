@@ -51,16 +51,16 @@ def world(db):
     TherapyMechanismFactory(therapy=cartistem, mechanism=paracrine, role_en="Secretes growth factors.")
     TherapyMechanismFactory(therapy=cartistem, mechanism=draft_mechanism)
     ApprovalFactory(therapy=cartistem, agency="mfds", decided_on=datetime.date(2012, 1, 1),
-                    decided_on_precision="month", indication=knee, reference=reference)
+                    decided_on_precision="month", condition=knee, reference=reference)
     ApprovalFactory(therapy=cartistem, agency="ema", decided_on=datetime.date(2015, 4, 1),
-                    decided_on_precision="quarter", indication=knee, status="withdrawn",
-                    withdrawn_on=datetime.date(2019, 1, 1), withdrawn_on_precision="year")
+                    decided_on_precision="quarter", condition=knee, 
+                    withdrawn_on=datetime.date(2019, 1, 1), withdrawn_on__precision="year")
     investigational = TherapyFactory(name_en="Knee stem cell injection", category=child, stage="phase_2",
                                      slug="knee-stem-cell-injection")
     investigational.conditions.add(knee)
     draft_therapy = TherapyFactory(name_en="Draft product", category=child, status="draft", slug="draft-product")
     draft_therapy.conditions.add(knee)
-    ApprovalFactory(therapy=draft_therapy, agency="nmpa", decided_on=datetime.date(2020, 5, 5), indication=knee)
+    ApprovalFactory(therapy=draft_therapy, agency="nmpa", decided_on=datetime.date(2020, 5, 5), condition=knee)
     ministry = AuthorityFactory(
         name_en="National Development and Reform Commission", name_zh_hans="国家发展和改革委员会",
         abbreviation_en="NDRC", jurisdiction="CN", slug="ndrc",

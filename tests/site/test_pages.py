@@ -229,7 +229,7 @@ def test_condition_page_lists_withdrawn_products_apart(client, world):
     from tests.factories import ApprovalFactory, TherapyFactory
 
     withdrawn = TherapyFactory(name_en="ChondroCelect", category=world["child"])
-    ApprovalFactory(therapy=withdrawn, agency="ema", indication=world["knee"], status="withdrawn",
+    ApprovalFactory(therapy=withdrawn, agency="ema", condition=world["knee"], 
                     withdrawn_on=world["cartistem"].approvals.first().decided_on.replace(year=2016))
     html = client.get("/en/conditions/knee-osteoarthritis/").content.decode()
     withdrawn_part = html.split('id="withdrawn-heading"')[1].split('id="investigational-heading"')[0]

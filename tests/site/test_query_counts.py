@@ -48,9 +48,9 @@ def build(rows: int):
         sibling.conditions.add(condition)
         sibling.target_molecules.add(molecule)
         TherapyMechanismFactory(therapy=sibling, mechanism=mechanism)
-        ApprovalFactory(therapy=sibling, indication=condition, agency=["fda", "ema", "nmpa", "mfds"][i % 4],
+        ApprovalFactory(therapy=sibling, condition=condition, agency=["fda", "ema", "nmpa", "mfds"][i % 4],
                         decided_on=datetime.date(2010 + i % 10, 1, 1))
-        ApprovalFactory(therapy=therapy, indication=ConditionFactory())
+        ApprovalFactory(therapy=therapy, condition=ConditionFactory())
         therapy.conditions.add(ConditionFactory())
         therapy.target_molecules.add(MoleculeFactory())
         policy = PolicyDocumentFactory(authorities=[authority, AuthorityFactory()])

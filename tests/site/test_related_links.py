@@ -108,8 +108,8 @@ def test_named_links_are_prepared_once_and_right_for_every_object(therapy, langu
 def test_rows_come_with_their_joined_objects_in_their_order(db, django_assert_num_queries):
     therapy = TherapyFactory()
     knee = ConditionFactory(name_en="Knee osteoarthritis", name_zh_hans="膝骨关节炎")
-    ApprovalFactory(therapy=therapy, indication=knee, decided_on=datetime.date(2019, 5, 1))
-    ApprovalFactory(therapy=therapy, indication=None, decided_on=datetime.date(2017, 8, 30))
+    ApprovalFactory(therapy=therapy, condition=knee, decided_on=datetime.date(2019, 5, 1))
+    ApprovalFactory(therapy=therapy, condition=None, decided_on=datetime.date(2017, 8, 30))
     ApprovalFactory(decided_on=datetime.date(2018, 1, 1))  # another therapy's
     with django_assert_num_queries(1):
         approvals = load_rows("test-approvals", THERAPY_APPROVALS, therapy.pk)

@@ -38,7 +38,7 @@ def test_policy_facet_form_renders_as_with_django_widgets(db, query):
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_display_filter_is_get_field_display(db, language):
-    approvals = [ApprovalFactory(agency="nmpa", approval_type=""), ApprovalFactory(status="withdrawn",
+    approvals = [ApprovalFactory(agency="nmpa", approval_type=""), ApprovalFactory(
                                                                                   withdrawn_on="2020-01-01")]
     items = [
         *((approval, field) for approval in approvals for field in ("agency", "approval_type", "status")),

@@ -38,7 +38,7 @@ def test_descendant_ids_walk_the_whole_subtree(django_assert_num_queries):
 
 def test_approval_with_month_precision_must_start_the_month():
     approval = ApprovalFactory.build(
-        therapy=TherapyFactory(), indication=None, decided_on=datetime.date(2018, 8, 27), decided_on_precision="month"
+        therapy=TherapyFactory(), condition=None, decided_on=datetime.date(2018, 8, 27), decided_on_precision="month"
     )
     with pytest.raises(ValidationError) as error:
         approval.full_clean()
@@ -52,7 +52,7 @@ def test_approval_is_shown_only_as_precisely_as_known():
 
 def test_withdrawal_cannot_precede_the_decision():
     approval = ApprovalFactory.build(
-        therapy=TherapyFactory(), indication=None, status="withdrawn",
+        therapy=TherapyFactory(), condition=None, 
         decided_on=datetime.date(2020, 1, 1), withdrawn_on=datetime.date(2019, 1, 1),
     )
     with pytest.raises(ValidationError) as error:
@@ -61,7 +61,7 @@ def test_withdrawal_cannot_precede_the_decision():
 
 
 def test_withdrawn_approval_needs_its_withdrawal_date():
-    approval = ApprovalFactory.build(therapy=TherapyFactory(), indication=None, status="withdrawn")
+    approval = ApprovalFactory.build(therapy=TherapyFactory(), condition=None, status="withdrawn")
     with pytest.raises(ValidationError) as error:
         approval.full_clean()
     assert "withdrawn_on" in error.value.message_dict

@@ -18,6 +18,7 @@ from portal.api.fields import (
     PartialDateField,
     RelatedValueField,
     VisibleLinksSerializer,
+    VisibleRowsSerializer,
 )
 from portal.api.serializers import (
     CompactSerializer,
@@ -180,6 +181,7 @@ class ApprovalFields(serializers.ModelSerializer):
             "decided_on", "decided_on_precision", "events", "references",
         )
         read_only_fields = fields
+        list_serializer_class = VisibleRowsSerializer
 
 
 class ApprovalSerializer(ApprovalFields):
