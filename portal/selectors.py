@@ -62,6 +62,26 @@ def load_links(obj, relations: Sequence[Links], *, name: str | None = None) -> N
 
 
 @dataclass(frozen=True)
+class Nested:
+    """Rows under each row of a `Rows` (an approval's events, a mechanism link's molecules),
+    read in the same query through a LEFT JOIN on `relation` (a reverse foreign key, a
+    many-to-many or a `FilteredRelation` the queryset annotates): each row gets the list
+    `attr` of `model` instances with `fields`, and their `joined` foreign keys."""
+
+    relation: str
+    attr: str
+    model: type
+    fields: tuple[str, ...]
+    joined: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def own_columns(self) -> list[str]:
+        return _concrete_columns(self.model, ("id", *self.fields))
+
+    def joined_columns(self, name: str) -> list[str]:
+        return _concrete_columns(self.model._meta.get_field(name).related_model, ("id", *self.joined[name]))
+
+
+@dataclass(frozen=True)
 class Rows:
     """Rows of one model shown on a page, each with the objects some of its foreign keys point
     to (as `select_related` would), loaded by one prepared statement: `queryset(key)` gives
@@ -75,6 +95,7 @@ class Rows:
     joined: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Values the queryset annotates (an approval's derived `status`), set as attributes.
     annotations: tuple[str, ...] = ()
+    nested: Nested | None = None
 
     def own_columns(self) -> list[str]:
         return _concrete_columns(self.model, ("id", *self.fields))
@@ -101,28 +122,56 @@ def _concrete_columns(model, fields) -> list[str]:
 
 def load_rows(name: str, spec: Rows, key: int | str) -> list:
     """The instances `spec` describes for the page's object `key`, their joined objects in
-    place (None where a foreign key is empty). Prepared once per process and language: the
-    rows are the same whoever reads the page."""
+    place (None where a foreign key is empty), and their nested rows. Prepared once per
+    process and language: the rows are the same whoever reads the page."""
     own = spec.own_columns()
-    joined = {fk: (spec.model._meta.get_field(fk).related_model, spec.joined_columns(fk)) for fk in spec.joined}
-    columns = [*own, *spec.annotations,
-               *(f"{fk}__{column}" for fk, (_model, cols) in joined.items() for column in cols)]
+    joined = _joined(spec)
+    columns = [*own, *spec.annotations, *_joined_columns(joined)]
+    nested = spec.nested
+    if nested is not None:
+        nested_own = nested.own_columns()
+        nested_joined = _joined(nested)
+        columns += [f"{nested.relation}__{column}"
+                    for column in (*nested_own, *_joined_columns(nested_joined))]
     rows = prepared_rows(("rows", name, get_language()),
                          lambda page_object: plain(spec.queryset(page_object)).values_list(*columns),
                          page_object=key)
-    instances = []
+    instances: dict[object, object] = {}
     for values in rows:
-        instance = spec.model.from_db(connection.alias, own, values[: len(own)])
-        for name, value in zip(spec.annotations, values[len(own):], strict=False):
-            setattr(instance, name, value)
-        position = len(own) + len(spec.annotations)
-        for fk, (target_model, cols) in joined.items():
-            target_values = values[position:position + len(cols)]
-            position += len(cols)
-            instance._state.fields_cache[fk] = (
-                None if target_values[0] is None else target_model.from_db(connection.alias, cols, target_values))
-        instances.append(instance)
-    return instances
+        pk = values[own.index("id")]
+        instance = instances.get(pk)
+        if instance is None:
+            instance = instances[pk] = spec.model.from_db(connection.alias, own, values[: len(own)])
+            for annotation, value in zip(spec.annotations, values[len(own):], strict=False):
+                setattr(instance, annotation, value)
+            position = _set_joined(instance, joined, values, len(own) + len(spec.annotations))
+            if nested is not None:
+                setattr(instance, nested.attr, [])
+        else:
+            position = len(own) + len(spec.annotations) + sum(len(cols) for _m, cols in joined.values())
+        if nested is not None and values[position] is not None:
+            child = nested.model.from_db(connection.alias, nested_own, values[position:position + len(nested_own)])
+            _set_joined(child, nested_joined, values, position + len(nested_own))
+            getattr(instance, nested.attr).append(child)
+    return list(instances.values())
+
+
+def _joined(spec) -> dict[str, tuple[type, list[str]]]:
+    return {fk: (spec.model._meta.get_field(fk).related_model, spec.joined_columns(fk)) for fk in spec.joined}
+
+
+def _joined_columns(joined) -> list[str]:
+    return [f"{fk}__{column}" for fk, (_model, cols) in joined.items() for column in cols]
+
+
+def _set_joined(instance, joined, values, position: int) -> int:
+    """Put the joined objects read from `values[position:]` in place; the position after them."""
+    for fk, (target_model, cols) in joined.items():
+        target_values = values[position:position + len(cols)]
+        position += len(cols)
+        instance._state.fields_cache[fk] = (
+            None if target_values[0] is None else target_model.from_db(connection.alias, cols, target_values))
+    return position
 
 
 def cited_by(model, pk: int, references: QuerySet) -> QuerySet:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Coalesce
@@ -325,12 +327,28 @@ class TherapyMechanism(models.Model):
         return f"{self.mechanism} in {self.therapy}"
 
 
+# The last day of a partial date's period, roughly (a month as its 28th day): an event known
+# only to its year may have happened after another dated within that year, so "latest"
+# compares periods by their end, then the editors' order.
+PERIOD_LENGTH = {DatePrecision.YEAR: 364, DatePrecision.QUARTER: 89, DatePrecision.MONTH: 27}
+
+
+def period_end_expression():
+    return models.Case(
+        *(models.When(date_precision=precision, then=models.ExpressionWrapper(
+            models.F("date") + datetime.timedelta(days=days), output_field=models.DateField()))
+          for precision, days in PERIOD_LENGTH.items()),
+        default=models.F("date"), output_field=models.DateField(),
+    )
+
+
 def status_expression():
     """An approval's status in SQL: what its latest status-setting event made it
     (`STATUS_AFTER_EVENT`), active when there is none. The one place the rule is applied."""
     latest = (
         ApprovalEvent.objects.filter(approval=models.OuterRef("pk"), kind__in=list(STATUS_AFTER_EVENT))
-        .order_by("-date", "-position", "-id")
+        .annotate(period_end=period_end_expression())
+        .order_by("-period_end", "-position", "-id")
         .annotate(after=models.Case(
             *(models.When(kind=kind, then=models.Value(str(status))) for kind, status in STATUS_AFTER_EVENT.items()),
             output_field=models.CharField(),

@@ -12,15 +12,16 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, FilteredRelation, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
+from portal import i18n
 from portal.choices import EditorialStatus
 from portal.generation import cached_for_generation
 from portal.models import Reference
-from portal.selectors import Links, Rows, cited_by, load_links, load_rows, set_prefetched
+from portal.selectors import Links, Nested, Rows, cited_by, load_links, load_rows, set_prefetched
 from therapies.choices import SAFETY_EVENTS, ApprovalStatus
 from therapies.models import (
     Approval,
@@ -86,22 +87,18 @@ THERAPY_APPROVALS = Rows(
     {"condition": ("slug", "status", "name"), "regulator": ("slug", "status", "name", "abbreviation", "jurisdiction"),
      "reference": REFERENCE_FIELDS},
     annotations=("status",),
+    nested=Nested("events", "listed_events", ApprovalEvent,
+                  ("approval_id", "kind", "date", "date_precision", "details", "position"),
+                  {"reference": REFERENCE_FIELDS}),
 )
-THERAPY_APPROVAL_EVENTS = Rows(
-    lambda pk: ApprovalEvent.objects.filter(approval__in=Approval.objects.published().filter(therapy=pk)),
-    ApprovalEvent, ("approval_id", "kind", "date", "date_precision", "details", "position"),
-    {"reference": REFERENCE_FIELDS},
-)
+# Each mechanism link with the product's own published molecules in it (never the
+# mechanism's every molecule), in one query.
 THERAPY_MECHANISMS = Rows(
-    lambda pk: TherapyMechanism.objects.filter(therapy=pk, mechanism__in=Mechanism.objects.published()),
+    lambda pk: TherapyMechanism.objects.filter(therapy=pk, mechanism__in=Mechanism.objects.published())
+    .annotate(published_molecules=FilteredRelation(
+        "molecules", condition=Q(molecules__status=EditorialStatus.PUBLISHED))),
     TherapyMechanism, ("therapy_id", "mechanism_id", "role", "position"), {"mechanism": ("slug", "status", "name")},
-)
-# The product's own molecules in each of its mechanisms (never the mechanism's every molecule).
-TherapyMechanismMolecule = TherapyMechanism.molecules.through
-THERAPY_MECHANISM_MOLECULES = Rows(
-    lambda pk: TherapyMechanismMolecule.objects.filter(therapymechanism__therapy=pk,
-                                                      molecule__in=Molecule.objects.published()),
-    TherapyMechanismMolecule, ("therapymechanism_id", "molecule_id"), {"molecule": ("slug", "status", "symbol")},
+    nested=Nested("published_molecules", "product_molecules", Molecule, ("slug", "status", "symbol")),
 )
 THERAPY_REFERENCES = Rows(lambda pk: cited_by(Therapy, pk, Reference.objects.published()), Reference,
                           REFERENCE_FIELDS)
@@ -117,27 +114,21 @@ THERAPY_LINKS = [
 
 def load_therapy_links(therapy: Therapy) -> Therapy:
     """Approvals with their events, mechanisms with the product's molecules, references, other
-    names, and the conditions, targets, policies and products in one query: seven prepared
+    names, and the conditions, targets, policies and products in one query: five prepared
     statements whatever the therapy."""
     approvals = load_rows("therapy-approvals", THERAPY_APPROVALS, therapy.pk)
-    events = defaultdict(list)
-    for event in load_rows("therapy-approval-events", THERAPY_APPROVAL_EVENTS, therapy.pk):
-        events[event.approval_id].append(event)
     for approval in approvals:
         approval._state.fields_cache["therapy"] = therapy
-        approval.listed_events = sorted(events[approval.pk], key=lambda e: (e.date, e.position, e.pk))
+        approval.listed_events.sort(key=lambda event: (event.date, event.position, event.pk))
     set_prefetched(therapy, "approvals", approvals)
     therapy.safety_events = sorted(
         ((approval, event) for approval in approvals for event in approval.listed_events
          if event.kind in SAFETY_EVENTS),
         key=lambda pair: (pair[1].date, pair[1].pk),
     )
-    molecules = defaultdict(list)
-    for molecule_link in load_rows("therapy-mechanism-molecules", THERAPY_MECHANISM_MOLECULES, therapy.pk):
-        molecules[molecule_link.therapymechanism_id].append(molecule_link.molecule)
     therapy.published_mechanism_links = load_rows("therapy-mechanisms", THERAPY_MECHANISMS, therapy.pk)
     for link in therapy.published_mechanism_links:
-        link.product_molecules = sorted(molecules[link.pk], key=lambda molecule: molecule.symbol)
+        link.product_molecules.sort(key=lambda molecule: molecule.symbol)
     therapy.published_references = load_rows("therapy-references", THERAPY_REFERENCES, therapy.pk)
     therapy.published_other_names = load_rows("therapy-names", THERAPY_NAMES, therapy.pk)
     load_links(therapy, THERAPY_LINKS, name="therapy")
@@ -280,27 +271,34 @@ def molecule_detail_queryset() -> QuerySet[Molecule]:
 def condition_detail_queryset() -> QuerySet[Condition]:
     return Condition.objects.select_related("parent").prefetch_related(
         Prefetch("references", queryset=_published_references(), to_attr="published_references"),
-        Prefetch("children", queryset=Condition.objects.published(), to_attr="published_children"),
     )
 
 
-def published_condition_subtree(condition: Condition) -> list[int]:
-    """Ids of the condition and every published condition below it (through published ones),
-    once per content generation: the tree is small and changes only with the content."""
-    def compute():
-        children: dict[int | None, list[int]] = defaultdict(list)
-        for pk, parent_id in Condition.objects.published().values_list("pk", "parent_id"):
-            children[parent_id].append(pk)
-        return dict(children)
+@dataclass(frozen=True)
+class ConditionTree:
+    """The published conditions' tree (ids and the children to link to), once per content
+    generation and language: it is small and changes only with the content."""
 
-    children = cached_for_generation("condition-children", compute)
-    found, stack = [], [condition.pk]
-    while stack:
-        pk = stack.pop()
-        if pk not in found:
-            found.append(pk)
-            stack.extend(children.get(pk, []))
-    return found
+    children: dict[int | None, list[Condition]]
+
+    def subtree_ids(self, condition: Condition) -> list[int]:
+        found, stack = [], [condition.pk]
+        while stack:
+            pk = stack.pop()
+            if pk not in found:
+                found.append(pk)
+                stack.extend(child.pk for child in self.children.get(pk, []))
+        return found
+
+
+def condition_tree() -> ConditionTree:
+    def compute():
+        children: dict[int | None, list[Condition]] = defaultdict(list)
+        for condition in Condition.objects.published().only("id", "slug", "status", "name", "parent_id"):
+            children[condition.parent_id].append(condition)
+        return ConditionTree(dict(children))
+
+    return cached_for_generation(f"condition-tree:{get_language()}", compute)
 
 
 @dataclass
@@ -361,27 +359,31 @@ class ConditionAnswer:
 
 
 def condition_answer(condition: Condition) -> ConditionAnswer:
-    """The one function behind every condition page's answer; three queries."""
-    subtree = published_condition_subtree(condition)
+    """The one function behind every condition page's answer: two queries, the approvals for
+    the condition or a narrower one (with those of its products that name no condition), and
+    the products linked to it that were never approved for it."""
+    subtree = condition_tree().subtree_ids(condition)
+    linked = Therapy.objects.published().filter(conditions__in=subtree)
     approvals = list(
-        visible_approvals().filter(condition__in=subtree)
+        visible_approvals().filter(Q(condition__in=subtree) | Q(condition=None, therapy__in=linked))
         .select_related("therapy", "therapy__category", "regulator", "condition")
         .order_by("therapy__name", "therapy_id", "decided_on", "id")
     )
     by_therapy: dict[int, ProductApprovals] = {}
+    unlinked = []
     for approval in approvals:
+        if approval.condition_id is None:
+            unlinked.append(approval)
+            continue
         by_therapy.setdefault(approval.therapy_id, ProductApprovals(approval.therapy, [])).approvals.append(approval)
-    approved = [product for product in by_therapy.values() if product.active]
-    no_longer = [product for product in by_therapy.values() if not product.active]
-    linked = list(
-        Therapy.objects.published().filter(conditions__in=subtree).exclude(pk__in=list(by_therapy))
-        .distinct().select_related("category").order_by("name", "id")
+    investigational = list(
+        linked.exclude(pk__in=list(by_therapy)).distinct().select_related("category").order_by("name", "id")
     )
-    unlinked = list(
-        visible_approvals().filter(therapy__in=[t.pk for t in linked], condition=None)
-        .select_related("therapy", "regulator").order_by("therapy_id", "decided_on", "id")
-    ) if linked else []
-    return ConditionAnswer(approved=approved, no_longer=no_longer, investigational=linked, unlinked=unlinked)
+    return ConditionAnswer(
+        approved=[product for product in by_therapy.values() if product.active],
+        no_longer=[product for product in by_therapy.values() if not product.active],
+        investigational=investigational, unlinked=unlinked,
+    )
 
 
 # --- home page figures ----------------------------------------------------------------
@@ -415,28 +417,35 @@ def approval_stats() -> ApprovalStats:
 
 
 def _approval_stats() -> ApprovalStats:
-    regulators = {
-        regulator.slug: (regulator.abbreviation or regulator.name)
-        for regulator in RegulatorModel.objects.published().filter(approvals__in=visible_approvals())
-        .distinct().order_by("name", "id")
-    }
+    label_columns = [*i18n.columns("abbreviation", "regulator__"), *i18n.columns("name", "regulator__")]
+    labels: dict[str, str] = {}
+    per_year: dict[int, dict[str, int]] = defaultdict(dict)
+    for slug, year, n, *names in (
+        visible_approvals().annotate(year=ExtractYear("decided_on")).order_by().rewrite(False)
+        .values_list("regulator__slug", "year").annotate(n=Count("id")).values_list(
+            "regulator__slug", "year", "n", *label_columns)
+    ):
+        per_year[year][slug] = n
+        labels[slug] = _label(names)
     products = dict(
         visible_approvals().filter(status=ApprovalStatus.ACTIVE).order_by()
         .values_list("regulator__slug").annotate(n=Count("therapy", distinct=True))
     )
-    per_year: dict[int, dict[str, int]] = defaultdict(dict)
-    for slug, year, n in (
-        visible_approvals().annotate(year=ExtractYear("decided_on")).order_by()
-        .values_list("regulator__slug", "year").annotate(n=Count("id"))
-    ):
-        per_year[year][slug] = n
+    regulators = sorted(labels.items(), key=lambda item: item[1].casefold())
     return ApprovalStats(
-        products_by_regulator=[(slug, str(label), products[slug])
-                               for slug, label in regulators.items() if slug in products],
+        products_by_regulator=[(slug, label, products[slug]) for slug, label in regulators if slug in products],
         years=list(range(min(per_year), max(per_year) + 1)) if per_year else [],
-        regulators=[(slug, str(label)) for slug, label in regulators.items()],
+        regulators=regulators,
         per_year=dict(per_year),
     )
+
+
+def _label(names) -> str:
+    """A regulator's abbreviation in the active language, else in English, else its name."""
+    languages = len(i18n.suffixes())
+    abbreviations, full_names = names[:languages], names[languages:]
+    index = i18n.suffixes().index(i18n.suffix())
+    return (abbreviations[index] or abbreviations[0] or full_names[index] or full_names[0] or "")
 
 
 def latest_approvals(limit: int = 6) -> list[Approval]:

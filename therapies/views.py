@@ -113,4 +113,5 @@ class ConditionDetailView(PublicDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["answer"] = selectors.condition_answer(self.object)
+        context["narrower"] = selectors.condition_tree().children.get(self.object.pk, [])
         return context

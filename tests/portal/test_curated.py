@@ -38,7 +38,7 @@ def test_loads_every_family_with_translations_and_relations(data_dir):
 
 def test_partial_dates_keep_their_precision(data_dir):
     _load(data_dir)
-    ema = Approval.objects.get(agency="ema")
+    ema = Approval.objects.get(regulator__slug="ema")
     assert (ema.decided_on_iso, ema.decided_on_precision) == ("2018-08", "month")
 
 
@@ -110,22 +110,26 @@ def test_any_field_of_a_model_loads_by_its_name(data_dir):
     """The loader knows fields only through the models' `_meta`: a field new to the data (and
     named nowhere in the loader) loads without a loader edit, whatever its kind."""
     path = data_dir / "therapies.yaml"
-    text = path.read_text(encoding="utf-8").replace("  stage: approved\n", (
-        "  stage: approved\n"
+    text = path.read_text(encoding="utf-8").replace("  cell_source: autologous\n", (
+        "  cell_source: autologous\n"
         "  cell_type: {en: T cells, zh-hans: T细胞}\n"
         '  last_reviewed_on: "2024-05-01"\n'
         '  body: "**Binds** CD19."\n'
-    )).replace("      approval_type: full\n", (
-        "      approval_type: full\n"
+    )).replace("      pathway: standard\n", (
+        "      pathway: standard\n"
         "      indication_text: {en: Relapsed B-cell ALL, zh-hans: 复发B细胞ALL}\n"
-        "      status: withdrawn\n"
-        '      withdrawn_on: "2022-03"\n'
+        "      events:\n"
+        "        - kind: withdrawn\n"
+        '          date: "2022-03"\n'
+        "          details: {en: At the holder's request., zh-hans: 应持有人要求。}\n"
     ))
     path.write_text(text, encoding="utf-8")
     _load(data_dir)
     kymriah = Therapy.objects.get(slug="kymriah")
     loaded = (kymriah.cell_type_en, kymriah.cell_type_zh_hans, kymriah.last_reviewed_on.isoformat(), kymriah.body_html)
     assert loaded == ("T cells", "T细胞", "2024-05-01", "<p><strong>Binds</strong> CD19.</p>")
-    fda = kymriah.approvals.get(agency="fda")
-    assert (fda.indication_text_zh_hans, fda.status, fda.withdrawn_on.isoformat(), fda.withdrawn_on_precision) == (
-        "复发B细胞ALL", "withdrawn", "2022-03-01", "month")
+    fda = kymriah.approvals.get(regulator__slug="fda")
+    event = fda.events.get()
+    assert (fda.indication_text_zh_hans, fda.status, event.date.isoformat(), event.date_precision,
+            event.details_zh_hans) == ("复发B细胞ALL", "withdrawn", "2022-03-01", "month", "应持有人要求。")
+    assert kymriah.stage == "approved"  # its EU approval is still in force

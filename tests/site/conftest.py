@@ -53,7 +53,7 @@ def world(db):
     ApprovalFactory(therapy=cartistem, agency="mfds", decided_on=datetime.date(2012, 1, 1),
                     decided_on_precision="month", condition=knee, reference=reference)
     ApprovalFactory(therapy=cartistem, agency="ema", decided_on=datetime.date(2015, 4, 1),
-                    decided_on_precision="quarter", condition=knee, 
+                    decided_on_precision="quarter", condition=knee,
                     withdrawn_on=datetime.date(2019, 1, 1), withdrawn_on__precision="year")
     investigational = TherapyFactory(name_en="Knee stem cell injection", category=child, stage="phase_2",
                                      slug="knee-stem-cell-injection")

@@ -77,8 +77,9 @@ PAGES = [
     # tree (which holds the category), count, mechanisms, policies, page of therapies, their approvals
     ("/en/categories/root/", 6, 2),
     ("/en/therapies/", 3, 2),  # count, page, approvals
-    # therapy with category and modality, approvals, mechanism links, their molecules, references, and
-    # conditions + targets + policies + products in one query
+    # therapy with category and modality, approvals with their events, mechanism links with the
+    # product's molecules, references, other names, and conditions + targets + policies +
+    # products in one query
     ("/en/therapies/therapy/", 6, 6),
     ("/zh-hans/therapies/therapy/", 6, 6),
     ("/en/mechanisms/", 2, 1),  # count, page
@@ -86,7 +87,9 @@ PAGES = [
     ("/en/molecules/", 2, 1),  # count, page
     ("/en/molecules/molecule/", 4, 4),  # molecule, mechanism links, targeted by, references
     ("/en/conditions/", 2, 1),  # count, page
-    ("/en/conditions/condition/", 4, 4),  # condition, references, therapies, their approvals for it
+    # condition, references, the condition tree (once per generation), the approvals for it
+    # or a narrower one, the products linked to it but never approved for it
+    ("/en/conditions/condition/", 5, 4),
     ("/en/policies/", 5, 2),  # authority choices, years, count, page, authorities of the page
     ("/en/policies/?jurisdiction=CN&view=timeline", 5, 2),
     ("/en/policies/?authority=authority&type=plan&status=in_force&page=1", 5, 2),

@@ -115,8 +115,9 @@ def test_rows_come_with_their_joined_objects_in_their_order(db, django_assert_nu
         approvals = load_rows("test-approvals", THERAPY_APPROVALS, therapy.pk)
     with django_assert_num_queries(0), translation.override("zh-hans"):
         assert [approval.decided_on.year for approval in approvals] == [2017, 2019]
-        assert approvals[0].indication is None
-        assert (approvals[1].indication.name, approvals[1].indication.is_published) == ("膝骨关节炎", True)
+        assert approvals[0].condition is None
+        assert (approvals[1].condition.name, approvals[1].condition.is_published) == ("膝骨关节炎", True)
+        assert approvals[1].status == "active" and approvals[1].listed_events == []
 
 
 def test_prefetched_rows_answer_the_relation_from_memory(db, django_assert_num_queries):

@@ -1,5 +1,7 @@
 """Helpers that render faster than Django's own must render exactly what Django's would."""
 
+import datetime
+
 import pytest
 from django import forms
 from django.utils import translation
@@ -7,6 +9,7 @@ from django.utils import translation
 from policies.forms import FacetSelect, PolicyFilterForm
 from portal.templatetags.portal_tags import display
 from tests.factories import ApprovalFactory, AuthorityFactory, PolicyDocumentFactory, TherapyFactory
+from therapies.choices import ApprovalStatus
 
 CHOICES = [
     ("", "Any"),
@@ -38,10 +41,9 @@ def test_policy_facet_form_renders_as_with_django_widgets(db, query):
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_display_filter_is_get_field_display(db, language):
-    approvals = [ApprovalFactory(agency="nmpa", approval_type=""), ApprovalFactory(
-                                                                                  withdrawn_on="2020-01-01")]
+    approvals = [ApprovalFactory(agency="nmpa", pathway=""), ApprovalFactory(pathway="conditional")]
     items = [
-        *((approval, field) for approval in approvals for field in ("agency", "approval_type", "status")),
+        *((approval, field) for approval in approvals for field in ("pathway", "decided_on_precision")),
         (TherapyFactory(stage="phase_2"), "stage"), (TherapyFactory(), "kind"),
         (PolicyDocumentFactory(), "doc_type"), (PolicyDocumentFactory(), "legal_status"),
         (AuthorityFactory(), "jurisdiction"),
@@ -53,5 +55,13 @@ def test_display_filter_is_get_field_display(db, language):
 
 def test_display_filter_shows_an_unknown_stored_value_as_is(db):
     approval = ApprovalFactory()
-    approval.agency = "retired-agency"
-    assert display(approval, "agency") == approval.get_agency_display() == "retired-agency"
+    approval.pathway = "retired-pathway"
+    assert display(approval, "pathway") == approval.get_pathway_display() == "retired-pathway"
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_display_filter_labels_a_derived_status(db, language):
+    approval = ApprovalFactory(withdrawn_on=datetime.date(2020, 1, 1))
+    loaded = type(approval).objects.get(pk=approval.pk)
+    with translation.override(language):
+        assert display(loaded, "status") == str(ApprovalStatus.WITHDRAWN.label)

@@ -50,27 +50,6 @@ def test_approval_is_shown_only_as_precisely_as_known():
     assert (approval.decided_on_iso, approval.decided_on_display) == ("2018-08", "2018-08")
 
 
-def test_withdrawal_cannot_precede_the_decision():
-    approval = ApprovalFactory.build(
-        therapy=TherapyFactory(), condition=None, 
-        decided_on=datetime.date(2020, 1, 1), withdrawn_on=datetime.date(2019, 1, 1),
-    )
-    with pytest.raises(ValidationError) as error:
-        approval.full_clean()
-    assert "withdrawn_on" in error.value.message_dict
-
-
-def test_withdrawn_approval_needs_its_withdrawal_date():
-    approval = ApprovalFactory.build(therapy=TherapyFactory(), condition=None, status="withdrawn")
-    with pytest.raises(ValidationError) as error:
-        approval.full_clean()
-    assert "withdrawn_on" in error.value.message_dict
-
-
-def test_jurisdiction_follows_the_agency():
-    assert ApprovalFactory(agency="nmpa").jurisdiction == "CN"
-
-
 @pytest.mark.parametrize(
     ("field", "value"),
     [("uniprot", "12345"), ("hgnc_id", "5464"), ("ncbi_gene_id", "IGF1")],
