@@ -102,6 +102,15 @@ class Seeder:
                 "conditions": len(conditions), "mechanisms": len(mechanisms), "therapies": len(therapies),
                 "policies": policies}
 
+    def _regulators(self) -> list[Authority]:
+        """Demo regulators (the curated ones may not be loaded), one per jurisdiction."""
+        return self._bulk(Authority, [
+            Authority(slug=f"{PREFIX}regulator-{code.lower()}", name_en=f"Demo regulator {code}",
+                      name_zh_hans=f"示例监管机构{code}", abbreviation_en=f"DR-{code}", jurisdiction=code,
+                      level="national", is_regulator=True, status="published")
+            for code in ("US", "EU", "CN", "JP", "KR", "CA")
+        ])
+
     def _bulk(self, model, rows):
         # bulk_create skips save(), so stamp first publication the way save() would.
         now = timezone.now()
@@ -149,12 +158,13 @@ class Seeder:
                 body_en=body["en"], body_zh_hans=body["zh"], status=self.status(),
             ))
         therapies = self._bulk(Therapy, rows)
-        agencies = ["fda", "ema", "nmpa", "pmda", "mfds", "health_canada"]
+        regulators = self._regulators()
+        approved = [therapy for therapy in therapies if therapy.stage == "approved"]
         self._bulk(Approval, [
-            Approval(therapy=therapy, agency=self.rng.choice(agencies), decided_on=_date(self.rng, 2010),
-                     approval_type="full", indication=self.rng.choice(conditions), status="active")
-            for therapy in therapies if therapy.stage == "approved"
-            for _ in range(self.rng.randint(1, 3))
+            Approval(slug=f"{therapy.slug}-approval-{n}", therapy=therapy, regulator=self.rng.choice(regulators),
+                     decided_on=_date(self.rng, 2010), pathway="standard", condition=self.rng.choice(conditions))
+            for therapy in approved
+            for n in range(self.rng.randint(1, 3))
         ])
         self._bulk(TherapyMechanism, [
             TherapyMechanism(therapy=therapy, mechanism=mechanism, role_en="Acts through this route.",
@@ -230,8 +240,8 @@ class Seeder:
 def clear_seeded() -> None:
     """Remove everything a previous seed_demo wrote (and nothing else)."""
     PolicyDocument.objects.filter(slug__startswith=PREFIX).delete()
-    Authority.objects.filter(slug__startswith=PREFIX).delete()
     Therapy.objects.filter(slug__startswith=PREFIX).delete()
+    Authority.objects.filter(slug__startswith=PREFIX).delete()
     for model in (Mechanism, Condition, Molecule, Reference):
         model.objects.filter(slug__startswith=PREFIX).delete()
     TherapyCategory.objects.filter(slug__startswith=PREFIX, parent__isnull=False).delete()

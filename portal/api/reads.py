@@ -65,6 +65,10 @@ class Resource:
         return f"{self.detail_serializer.__module__}.{self.detail_serializer.__qualname__}"
 
 
+def relations_with_rows(*groups: list[Relation]) -> list[Relation]:
+    return [relation for group in groups for relation in group if relation.plan.relations]
+
+
 class Reader:
     """One resource's list items and details, in the active language, for one request."""
 
@@ -133,10 +137,25 @@ class Reader:
             row[relation.key] = self.fetch(
                 relation.source, lambda pk, relation=relation: relation.queryset(self.visible, pk),
                 relation.columns, pk=row["id"])
-            self.attach_nested(relation, row[relation.key])
-        for relation in together:
-            self.attach_nested(relation, row[relation.key])
+        for relation in relations_with_rows(together, apart):
+            self.fetch_nested(relation, row[relation.key], row["id"])
         return plan.item(row, self.context)
+
+    def fetch_nested(self, relation: Relation, children: list[dict], pk: int) -> None:
+        """The rows under the detail's related rows (a therapy's approvals' events): one
+        prepared statement per nested relation, by the detail's own id."""
+        for nested in relation.plan.relations:
+            owner = nested.lookup()
+
+            def build(pk, relation=relation, nested=nested, owner=owner):
+                parents = relation.queryset(self.visible, pk).values("pk")
+                return nested.rows(self.visible).filter(**{f"{owner}__in": parents})
+
+            grouped = defaultdict(list)
+            for found in self.fetch(f"{relation.source}.{nested.source}", build, [owner, *nested.columns], pk=pk):
+                grouped[found[owner]].append(found)
+            for child in children:
+                child[nested.key] = grouped.get(child["id"], [])
 
     def fetch(self, name: str, build: Callable[..., QuerySet], columns: list[str], **values) -> list[dict]:
         """Rows (dicts of `columns`) of the queryset `build(**values)`; prepared once per

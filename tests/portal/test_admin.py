@@ -12,6 +12,7 @@ from tests.factories import (
     KeyProvisionFactory,
     MechanismMoleculeFactory,
     ReferenceFactory,
+    RegulatorFactory,
     TherapyCategoryFactory,
     TherapyFactory,
     TherapyMechanismFactory,
@@ -69,18 +70,20 @@ def test_change_page_renders_with_bounded_queries(staff_client, app, model, djan
 
 def _therapy_form(category, condition, status="draft", **extra):
     """POST data for the therapy add form with one approval inline."""
+    regulator = RegulatorFactory(slug="fda")
     data = {
         "name_en": "Example CAR-T", "name_zh_hans": "示例CAR-T", "kind": "product", "category": category.pk,
         "slug": "example-car-t", "status": status, "cell_source": "autologous", "stage": "approved",
         "summary_en": "A product.", "summary_zh_hans": "一个产品。",
         "approvals-TOTAL_FORMS": "1", "approvals-INITIAL_FORMS": "0",
         "approvals-MIN_NUM_FORMS": "0", "approvals-MAX_NUM_FORMS": "1000",
-        "approvals-0-agency": "fda", "approvals-0-decided_on": "2017-08-30",
-        "approvals-0-decided_on_precision": "day", "approvals-0-approval_type": "full",
-        "approvals-0-indication": condition.pk, "approvals-0-status": "active",
-        "approvals-0-withdrawn_on_precision": "day",
+        "approvals-0-regulator": regulator.pk, "approvals-0-decided_on": "2017-08-30",
+        "approvals-0-decided_on_precision": "day", "approvals-0-pathway": "standard",
+        "approvals-0-condition": condition.pk,
         "mechanism_links-TOTAL_FORMS": "0", "mechanism_links-INITIAL_FORMS": "0",
         "mechanism_links-MIN_NUM_FORMS": "0", "mechanism_links-MAX_NUM_FORMS": "1000",
+        "other_names-TOTAL_FORMS": "0", "other_names-INITIAL_FORMS": "0",
+        "other_names-MIN_NUM_FORMS": "0", "other_names-MAX_NUM_FORMS": "1000",
     }
     data.update(extra)
     return data
@@ -186,21 +189,20 @@ def test_a_field_the_fieldsets_leave_out_still_shows_and_saves(monkeypatch, edit
     page = editor_client.get(reverse("admin:therapies_therapy_add")).content.decode()
     assert ">Other</h2>" in page
     # A translated field shows once, as modeltranslation shows it: one input per language.
-    assert [f'name="{name}"' in page for name in ("generic_name", "developer_en", "developer_zh_hans", "developer")
-            ] == [True, True, True, False]
-    form = _therapy_form(TherapyCategoryFactory(), ConditionFactory(), generic_name="tisagenlecleucel",
-                         developer_en="Novartis", developer_zh_hans="诺华")
+    assert [f'name="{name}"' in page for name in ("generic_name_zh_hans", "developer_en", "developer_zh_hans",
+                                                  "developer")] == [True, True, True, False]
+    form = _therapy_form(TherapyCategoryFactory(), ConditionFactory(), generic_name_en="tisagenlecleucel",
+                         generic_name_zh_hans="替沙仑赛", developer_en="Novartis", developer_zh_hans="诺华")
     assert editor_client.post(reverse("admin:therapies_therapy_add"), form).status_code == 302
     therapy = Therapy.objects.get(slug="example-car-t")
-    assert (therapy.generic_name, therapy.developer_en, therapy.developer_zh_hans) == (
-        "tisagenlecleucel", "Novartis", "诺华")
+    assert (therapy.generic_name_zh_hans, therapy.developer_en, therapy.developer_zh_hans) == (
+        "替沙仑赛", "Novartis", "诺华")
 
 
 def test_a_field_an_inline_leaves_out_still_shows(monkeypatch, editor_client):
     from therapies.admin import ApprovalInline
 
-    monkeypatch.setattr(ApprovalInline, "fields", [name for name in ApprovalInline.fields
-                                                   if name not in ("indication_text", "reference")])
+    monkeypatch.setattr(ApprovalInline, "fieldsets", [(None, {"fields": ["regulator", "decided_on"]})])
     page = editor_client.get(reverse("admin:therapies_therapy_add")).content.decode()
     for name in ("indication_text_en", "indication_text_zh_hans", "reference"):
         assert f'name="approvals-__prefix__-{name}"' in page

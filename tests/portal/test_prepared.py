@@ -13,6 +13,7 @@ from portal import prepared
 from portal.api.resources import resources
 from portal.selectors import union_queryset
 from tests.factories import (
+    ApprovalEventFactory,
     ApprovalFactory,
     AuthorityFactory,
     ConditionFactory,
@@ -62,21 +63,21 @@ def test_the_statement_is_built_once_per_key():
 
 def test_a_value_used_several_times_is_swapped_everywhere():
     therapy = TherapyFactory()
-    ApprovalFactory(therapy=therapy, agency="fda")
-    ApprovalFactory(therapy=TherapyFactory(), agency="ema")
+    ApprovalFactory(therapy=therapy, pathway="standard")
+    ApprovalFactory(therapy=TherapyFactory(), pathway="conditional")
 
     def build(pk):
-        parts = [(Approval.objects.filter(therapy=pk), ["agency"]), (Therapy.objects.filter(pk=pk), ["slug"])]
+        parts = [(Approval.objects.filter(therapy=pk), ["pathway"]), (Therapy.objects.filter(pk=pk), ["slug"])]
         return union_queryset(parts)  # its parts are read with rewriting off
 
     prepared.prepared_rows("union", build, pk=0)
-    assert prepared.prepared_rows("union", build, pk=therapy.pk) == [(0, 1, "fda"), (1, 1, therapy.slug)]
+    assert prepared.prepared_rows("union", build, pk=therapy.pk) == [(0, 1, "standard"), (1, 1, therapy.slug)]
 
 
 def test_columns_get_the_orm_converters():
     ApprovalFactory(decided_on=datetime.date(2017, 8, 30))
-    rows = prepared.prepared_rows("dates", lambda agency: Approval.objects.rewrite(False).filter(agency=agency)
-                                  .values_list("decided_on"), agency="fda")
+    rows = prepared.prepared_rows("dates", lambda pathway: Approval.objects.rewrite(False).filter(pathway=pathway)
+                                  .values_list("decided_on"), pathway="standard")
     assert rows == [(datetime.date(2017, 8, 30),)]
     assert prepared._prepared
 
@@ -122,7 +123,7 @@ def test_a_language_change_forgets_every_statement():
 FACTORIES = {
     factory._meta.model: factory
     for factory in (TherapyCategoryFactory, TherapyFactory, ConditionFactory, MechanismFactory, MoleculeFactory,
-                    PolicyDocumentFactory, AuthorityFactory, ReferenceFactory)
+                    PolicyDocumentFactory, AuthorityFactory, ReferenceFactory, ApprovalFactory)
 }
 
 
@@ -167,8 +168,9 @@ def assert_reused(statements, spy):
 
 def rich_therapy():
     therapy = TherapyFactory(references=[ReferenceFactory()])
-    ApprovalFactory(therapy=therapy)
-    TherapyMechanismFactory(therapy=therapy)
+    approval = ApprovalFactory(therapy=therapy)
+    ApprovalEventFactory(approval=approval)
+    TherapyMechanismFactory(therapy=therapy).molecules.add(MoleculeFactory())
     therapy.conditions.add(ConditionFactory())
     PolicyDocumentFactory().therapies.add(therapy)
     return therapy

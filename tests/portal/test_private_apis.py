@@ -36,6 +36,12 @@ from therapies.selectors import load_therapy_links
 
 FILTERSETS = sorted({viewset.filterset_class for _prefix, viewset, _basename in resources()}, key=lambda c: c.__name__)
 FILTERSET_DATA = QueryDict("status=published&search=cell&ordering=-updated_at")
+# Approvals: a regulatory status, and no updated_at of their own.
+DATA_OF = {"ApprovalFilterSet": QueryDict("status=active&search=cell&ordering=-decided_on")}
+
+
+def data_for(filterset_class) -> QueryDict:
+    return DATA_OF.get(filterset_class.__name__, FILTERSET_DATA)
 
 
 # --- django-filter: EditorialFilterSet replaces FilterSet.__init__ and builds the form from _meta.form ----------
@@ -52,8 +58,8 @@ def test_our_filterset_constructor_sets_up_what_django_filters_does(filterset_cl
     """A new attribute in django-filter's constructor (one its `form`/`qs` then read) fails here."""
     queryset = filterset_class._meta.model.objects.all()
     request = RequestFactory().get("/")
-    ours = filterset_class(FILTERSET_DATA, queryset, request=request, prefix="p")
-    theirs = built_by_django_filter(filterset_class, FILTERSET_DATA, queryset, request)
+    ours = filterset_class(data_for(filterset_class), queryset, request=request, prefix="p")
+    theirs = built_by_django_filter(filterset_class, data_for(filterset_class), queryset, request)
     assert set(vars(ours)) == set(vars(theirs))
     for name in ("is_bound", "data", "queryset", "request", "form_prefix"):
         assert getattr(ours, name) == getattr(theirs, name), name
@@ -74,8 +80,8 @@ def test_our_filterset_filters_as_django_filters_own_constructor_does(filterset_
     TherapyFactory()
     PolicyDocumentFactory()
     queryset = filterset_class._meta.model.objects.all()
-    ours = filterset_class(FILTERSET_DATA, queryset)
-    theirs = built_by_django_filter(filterset_class, FILTERSET_DATA, queryset, None)
+    ours = filterset_class(data_for(filterset_class), queryset)
+    theirs = built_by_django_filter(filterset_class, data_for(filterset_class), queryset, None)
     theirs.form_prefix = None
     assert ours.is_valid() and theirs.is_valid()
     assert str(ours.qs.query) == str(theirs.qs.query)
@@ -139,7 +145,7 @@ def test_loaded_rows_carry_their_foreign_keys(django_assert_num_queries):
     with django_assert_num_queries(0):
         (approval,) = therapy.approvals.all()
         assert approval.therapy is therapy
-        assert approval.indication.slug and approval.reference.title
+        assert approval.condition.slug and approval.reference.title and approval.regulator.slug
         (link,) = therapy.published_mechanism_links
         assert link.mechanism.slug
 

@@ -20,12 +20,20 @@ CURATED = [
     "portal.reference", "therapies.therapycategory", "therapies.molecule", "therapies.condition",
     "therapies.mechanism", "therapies.therapy", "policies.authority", "policies.policydocument",
 ]
+# The order to load them in: regulators (authorities) before the therapies whose approvals name them.
+LOAD_ORDER = [
+    "portal.reference", "therapies.therapycategory", "therapies.molecule", "therapies.condition",
+    "therapies.mechanism", "policies.authority", "therapies.therapy", "policies.policydocument",
+]
 INLINE_CHILDREN = {
     ("therapies.mechanism", "molecule_links"): ("therapies.mechanismmolecule", "mechanism"),
     ("therapies.therapy", "approvals"): ("therapies.approval", "therapy"),
     ("therapies.therapy", "mechanism_links"): ("therapies.therapymechanism", "therapy"),
+    ("therapies.therapy", "other_names"): ("therapies.therapyname", "therapy"),
     ("policies.policydocument", "provisions"): ("policies.keyprovision", "policy"),
 }
+# Rows inside inline rows: an approval's events.
+NESTED_CHILDREN = {("therapies.approval", "events"): ("therapies.approvalevent", "approval")}
 MARKDOWN = {
     "therapies.therapycategory": ("description",), "therapies.molecule": ("description",),
     "therapies.condition": ("description",), "therapies.mechanism": ("body",), "therapies.therapy": ("body",),
@@ -48,13 +56,19 @@ def test_inline_children_are_the_rows_edited_inside_their_parent():
         for child in registry.inline_children(parent)
     }
     assert found == INLINE_CHILDREN
-    assert set(labels(registry.inline_models())) == {label for label, _ in INLINE_CHILDREN.values()}
+    nested = {
+        (parent._meta.label_lower, child.related_name): (child.model._meta.label_lower, child.parent_field)
+        for parent in registry.inline_models()
+        for child in registry.inline_children(parent)
+    }
+    assert nested == NESTED_CHILDREN
+    assert set(labels(registry.inline_models())) == {
+        label for label, _ in (*INLINE_CHILDREN.values(), *NESTED_CHILDREN.values())}
 
 
 def test_load_order_puts_every_model_after_the_curated_models_it_points_at():
     order = registry.load_order()
-    # The order load_curated has always loaded (and reported) the files in.
-    assert labels(order) == CURATED
+    assert labels(order) == LOAD_ORDER
     for position, model in enumerate(order):
         rows = [model, *(child.model for child in registry.inline_children(model))]
         pointed_at = {
