@@ -87,13 +87,14 @@ def backward(apps, schema_editor):
                                "in the old model; remove it before migrating back.")
         approval.agency = approval.regulator.slug
         approval.approval_type = PATHWAY_TO_TYPE.get(approval.pathway, "")
-        latest = (ApprovalEvent.objects.filter(approval=approval, kind__in=STATUS_EVENTS)
+        latest = (ApprovalEvent.objects.filter(approval_id=approval.pk, kind__in=STATUS_EVENTS)
                   .order_by("-date", "-position", "-id").first())
         ended = latest is not None and latest.kind not in ("granted", "converted_to_standard", "renewed", "reinstated")
         approval.status = "withdrawn" if ended else "active"
         approval.withdrawn_on = latest.date if ended else None
         approval.withdrawn_on_precision = latest.date_precision if ended else "day"
         approval.save(update_fields=["agency", "approval_type", "status", "withdrawn_on", "withdrawn_on_precision"])
+    Approval.objects.update(regulator=None)  # the column goes with 0005; the agency code holds it now
     Authority.objects.filter(slug__in=list(AGENCIES), internal_note=CREATED_NOTE, documents=None).delete()
 
 
