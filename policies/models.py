@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from policies.choices import AuthorityLevel, DocumentType, LegalStatus
 from portal.choices import DatePrecision, Jurisdiction
-from portal.dates import display_partial_date, iso_partial_date, partial_date_error
+from portal.dates import display_partial_date, machine_partial_date, partial_date_error
 from portal.models import EditorialModel
 
 
@@ -145,7 +145,7 @@ class PolicyDocument(EditorialModel):
 
     @property
     def issued_on_iso(self) -> str | None:
-        return iso_partial_date(self.issued_on, self.issued_on_precision)
+        return machine_partial_date(self.issued_on, self.issued_on_precision)
 
     @property
     def issued_on_display(self) -> str:
@@ -153,7 +153,7 @@ class PolicyDocument(EditorialModel):
 
     @property
     def effective_on_iso(self) -> str | None:
-        return iso_partial_date(self.effective_on, self.effective_on_precision)
+        return machine_partial_date(self.effective_on, self.effective_on_precision)
 
     @property
     def effective_on_display(self) -> str:

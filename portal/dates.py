@@ -43,6 +43,14 @@ def iso_partial_date(value: datetime.date | None, precision: str) -> str | None:
     return f"{value.year:04d}"
 
 
+def machine_partial_date(value: datetime.date | None, precision: str) -> str | None:
+    """For `<time datetime>` and JSON-LD, which know no quarters: a quarter is given as its
+    year, never as its first month (which would claim a precision the source lacks)."""
+    if precision == DatePrecision.QUARTER and value is not None:
+        return f"{value.year:04d}"
+    return iso_partial_date(value, precision)
+
+
 def display_partial_date(value: datetime.date | None, precision: str) -> str:
     """Human form for pages: the quarter is named rather than shown as its first month."""
     if value is None:

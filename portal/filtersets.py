@@ -105,7 +105,10 @@ class EditorialFilterSet(filters.FilterSet):
             if indexed is not None:
                 return queryset.filter(indexed)
         for word in value.split():
-            queryset = queryset.filter(reduce(or_, (Q(**{f"{name}__icontains": word}) for name in self.search_fields)))
+            matches = reduce(or_, (Q(**{f"{name}__icontains": word}) for name in self.search_fields))
+            # Through a subquery: a field across a relation (a therapy's other names) must
+            # not list an item once per matching row.
+            queryset = queryset.filter(pk__in=queryset.model._base_manager.filter(matches).values("pk"))
         return queryset
 
 

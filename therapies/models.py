@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from portal.choices import DatePrecision
-from portal.dates import display_partial_date, iso_partial_date, partial_date_error
+from portal.dates import display_partial_date, machine_partial_date, partial_date_error
 from portal.models import EditorialModel, TreeQuerySet, parent_cycle_error
 from portal.validators import validate_hgnc, validate_icd10, validate_mesh, validate_ncbi_gene, validate_uniprot
 from therapies.choices import (
@@ -486,7 +486,7 @@ class Approval(models.Model):
 
     @property
     def decided_on_iso(self) -> str | None:
-        return iso_partial_date(self.decided_on, self.decided_on_precision)
+        return machine_partial_date(self.decided_on, self.decided_on_precision)
 
     @property
     def decided_on_display(self) -> str:
@@ -539,7 +539,7 @@ class ApprovalEvent(models.Model):
 
     @property
     def date_iso(self) -> str | None:
-        return iso_partial_date(self.date, self.date_precision)
+        return machine_partial_date(self.date, self.date_precision)
 
     @property
     def date_display(self) -> str:

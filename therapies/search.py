@@ -16,6 +16,7 @@ class TherapySource(Source):
     kind = "therapy"
     label = _("Therapies and products")
     keyword_fields = ("generic_name", "slug")
+    inline_keywords = (("other_names", "name"),)  # former names and development codes
     # The prose first: a snippet opens at the first match, and the summary reads best.
     text_first = ("summary", "body", "cell_type", "developer")
 

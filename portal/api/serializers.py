@@ -17,9 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from portal import i18n
 from portal.api import rows
 from portal.api.fields import DerivedField
 from portal.choices import EditorialStatus
+from portal.citations import citation_errors, cited_fields
 from portal.links import slug_path
 from portal.models import Reference
 
@@ -172,6 +174,7 @@ class EditorialSerializer(serializers.ModelSerializer):
             instance.full_clean()
         except DjangoValidationError as error:
             raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
+        self._check_citations(instance, many_to_many)
         with transaction.atomic(), reversion.create_revision():
             instance.save()
             for name, values in many_to_many.items():
@@ -180,6 +183,21 @@ class EditorialSerializer(serializers.ModelSerializer):
             reversion.set_user(self.user)
             reversion.set_comment(_("Created through the API.") if created else _("Changed through the API."))
         return instance
+
+    def _check_citations(self, instance, many_to_many: dict) -> None:
+        """A citation names one of the item's references, as given or as stored."""
+        if not any(field.name == "references" for field in instance._meta.many_to_many):
+            return
+        if "references" in many_to_many:
+            slugs = [reference.slug for reference in many_to_many["references"]]
+        else:
+            slugs = list(instance.references.values_list("slug", flat=True)) if instance.pk else []
+        field_of = {column: name for name in cited_fields(type(instance))
+                    for column in (i18n.columns(name) if name in i18n.translated_fields(type(instance)) else [name])}
+        columns = {column: getattr(instance, column, "") for column in field_of}
+        errors = citation_errors(type(instance), columns, slugs)
+        if errors:  # named by the API's field, whichever language carries the citation
+            raise serializers.ValidationError({field_of[column]: message for column, message in errors.items()})
 
     def save_nested(self, instance, data: dict) -> None:
         """Write inline rows given in the request; nothing to do by default."""

@@ -60,6 +60,8 @@ class Source:
     title_field = "name"
     title_prefix_field: str | None = None
     keyword_fields: tuple[str, ...] = ()
+    # Inline rows whose `field` is a keyword too, by related name: a therapy's other names.
+    inline_keywords: tuple[tuple[str, str], ...] = ()
     text_first: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
 
@@ -91,7 +93,10 @@ class Source:
         translated_fields = i18n.translated_fields(self.model)
         names = [column for name in self.keyword_fields
                  for column in (i18n.columns(name) if name in translated_fields else [name])]
-        return " ".join(str(getattr(obj, name, "") or "") for name in names)
+        words = [str(getattr(obj, name, "") or "") for name in names]
+        for related_name, field in self.inline_keywords:
+            words += [str(value) for value in getattr(obj, related_name).values_list(field, flat=True)]
+        return " ".join(words)
 
     def url(self, slug: str) -> str:
         """The public page of the item (in the active language)."""

@@ -108,9 +108,24 @@ def _on_delete(sender, instance, **kwargs):
     unindex_object(instance)
 
 
+def _inline_changed(parent_field: str):
+    """A row that feeds its parent's keywords changed: index the parent again."""
+    def reindex(sender, instance, raw=False, **kwargs):
+        parent = getattr(instance, parent_field, None) if not raw else None
+        if parent is not None:
+            index_object(type(parent)._default_manager.get(pk=parent.pk))
+    return reindex
+
+
 def connect_signals() -> None:
     """Follow every registered model; call once the apps' `search` modules are imported."""
     post_migrate.connect(rebuild_if_empty, sender=apps.get_app_config("portal"), dispatch_uid="search-post-migrate")
     for source in sources():
         post_save.connect(_on_save, sender=source.model, dispatch_uid=f"search-save-{source.kind}")
         post_delete.connect(_on_delete, sender=source.model, dispatch_uid=f"search-delete-{source.kind}")
+        for related_name, _field in source.inline_keywords:
+            relation = source.model._meta.get_field(related_name)
+            handler = _inline_changed(relation.field.name)
+            for signal in (post_save, post_delete):
+                signal.connect(handler, sender=relation.related_model, weak=False,
+                               dispatch_uid=f"search-inline-{source.kind}-{related_name}-{signal}")

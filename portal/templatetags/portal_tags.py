@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portal.citations import link_citations, strip_citations
-from portal.dates import iso_partial_date
+from portal.dates import machine_partial_date
 
 register = template.Library()
 
@@ -158,7 +158,7 @@ def website_jsonld(context) -> SafeString:
 @register.simple_tag
 def partial_iso(value, precision) -> str:
     """A partial date for a `datetime` attribute, cut to what is known (2019, 2021-09)."""
-    return iso_partial_date(value, precision) or ""
+    return machine_partial_date(value, precision) or ""
 
 
 @register.simple_tag
