@@ -391,6 +391,8 @@ class Approval(models.Model):
 
     inline_children = ("events",)
     derived_choices = {"status": ApprovalStatus}
+    # Public with its therapy: its history and the change feed read the therapy's status.
+    history_parent = "therapy"
 
     slug = models.SlugField(
         _("slug"), max_length=200, unique=True, blank=True,

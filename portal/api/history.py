@@ -31,6 +31,37 @@ def stored_fields(version: Version) -> dict:
     return json.loads(version.serialized_data)[0]["fields"]
 
 
+def public_status_parent(model) -> str | None:
+    """The foreign key to the parent a row is public with (an approval's `therapy`), for
+    rows that have no editorial status of their own."""
+    return getattr(model, "history_parent", None)
+
+
+def parent_statuses(model, versions: list[Version]) -> dict[tuple[int, str], str]:
+    """{(revision id, parent id): the parent's stored status} for the revisions of
+    `versions` (one query), so a row public with its parent reads the parent's status."""
+    parent_field = public_status_parent(model)
+    if parent_field is None or not versions:
+        return {}
+    from django.contrib.contenttypes.models import ContentType
+
+    parent_model = model._meta.get_field(parent_field).related_model
+    found = Version.objects.filter(
+        revision_id__in={version.revision_id for version in versions},
+        content_type=ContentType.objects.get_for_model(parent_model),
+    ).values_list("revision_id", "object_id", "serialized_data")
+    return {(revision_id, object_id): json.loads(data)[0]["fields"].get("status")
+            for revision_id, object_id, data in found}
+
+
+def stored_status(model, version: Version, fields: dict, parents: dict) -> str | None:
+    """The editorial status the stored version had: its own, or its parent's in the same revision."""
+    parent_field = public_status_parent(model)
+    if parent_field is None:
+        return fields.get("status")
+    return parents.get((version.revision_id, str(fields.get(parent_field))))
+
+
 def _per_language(names: set[str]) -> set[str]:
     """Report `summary_en` / `summary_zh_hans`, not the base column modeltranslation mirrors."""
     return {name for name in names if f"{name}_en" not in names}
@@ -54,22 +85,23 @@ class HistoryEntry:
 
 def object_history(obj: Model, *, include_drafts: bool) -> list[HistoryEntry]:
     """Revisions of `obj`, oldest first; only those where it was published unless `include_drafts`."""
-    versions = (
+    versions = list(
         Version.objects.get_for_object(obj).select_related("revision")
         .order_by("revision__date_created", "pk")
     )
-    entries, previous = [], None
+    parents = parent_statuses(type(obj), versions)
+    entries, previous, previous_status = [], None, None
     for version in versions:
         fields = stored_fields(version)
-        status = fields.get("status")
+        status = stored_status(type(obj), version, fields, parents)
         if not include_drafts and status != PUBLISHED:
             continue
         action_name = "created" if previous is None else "changed"
-        if previous is not None and previous.get("status") != status:
+        if previous is not None and previous_status != status:
             action_name = "status_changed"
         entries.append(HistoryEntry(version.revision.date_created, status, action_name,
                                     changed_fields(previous, fields)))
-        previous = fields
+        previous, previous_status = fields, status
     return entries
 
 
@@ -120,22 +152,32 @@ def public_changes(models: dict[type[Model], str], since, request) -> list[Chang
     if since is not None:
         recent = recent.filter(revision__date_created__gt=since)
     recent = list(recent.order_by("revision__date_created", "pk"))
+    model_of = {content_types[model].pk: model for model in models}
     was_published: dict[tuple[int, str], bool] = {}
+    earlier = []
     if since is not None and recent:
-        earlier = (
+        earlier = list(
             Version.objects.filter(content_type_id__in=basename_of, revision__date_created__lte=since,
                                    object_id__in={version.object_id for version in recent})
-            .order_by("revision__date_created", "pk")
-            .values_list("content_type_id", "object_id", "serialized_data")
+            .order_by("revision__date_created", "pk").only("content_type_id", "object_id", "serialized_data",
+                                                           "revision_id")
         )
-        for content_type_id, object_id, data in earlier:
-            fields = json.loads(data)[0]["fields"]
-            was_published[(content_type_id, object_id)] = fields.get("status") == PUBLISHED
+    # Rows public with their parent (approvals) read the parent's status in the same revision.
+    parents = {}
+    for model in models:
+        if public_status_parent(model):
+            ct = content_types[model].pk
+            parents.update(parent_statuses(model, [v for v in (*earlier, *recent) if v.content_type_id == ct]))
+    for version in earlier:
+        fields = stored_fields(version)
+        status = stored_status(model_of[version.content_type_id], version, fields, parents)
+        was_published[(version.content_type_id, version.object_id)] = status == PUBLISHED
     changes = []
     for version in recent:
         key = (version.content_type_id, version.object_id)
         fields = stored_fields(version)
-        now_published, before = fields.get("status") == PUBLISHED, was_published.get(key, False)
+        status = stored_status(model_of[version.content_type_id], version, fields, parents)
+        now_published, before = status == PUBLISHED, was_published.get(key, False)
         was_published[key] = now_published
         if not (now_published or before) or not fields.get("slug"):
             continue  # a draft's life is private

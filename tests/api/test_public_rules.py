@@ -355,3 +355,21 @@ def test_search_filter_without_searchable_words_matches_substrings(api):
     assert api.get("/api/v1/references/", {"search": "A-B"}).json()["results"][0]["slug"] == reference.slug
     assert [item["slug"] for item in api.get("/api/v1/conditions/", {"search": "the"}).json()["results"]] == [
         condition.slug]
+
+
+def test_an_approval_has_a_public_history_and_is_in_the_change_feed(api, publisher):
+    import reversion
+
+    from tests.factories import ApprovalFactory
+
+    with reversion.create_revision():
+        approval = ApprovalFactory(therapy__status="draft")
+        reversion.add_to_revision(approval.therapy)
+    assert api.get(f"/api/v1/approvals/{approval.slug}/").status_code == 404
+    assert approval.slug not in [change["slug"] for change in api.get("/api/v1/changes/").json()["results"]]
+    approval.therapy.transition("published", by=publisher)
+    history = api.get(f"/api/v1/approvals/{approval.slug}/history/").json()["results"]
+    assert [entry["status"] for entry in history] == ["published"]
+    changes = [(change["type"], change["action"]) for change in api.get("/api/v1/changes/").json()["results"]
+               if change["slug"] == approval.slug]
+    assert changes == [("approval", "published")]
