@@ -34,7 +34,7 @@ class Pathway(models.TextChoices):
     CONDITIONAL_TIME_LIMITED = "conditional_time_limited", _("Conditional and time-limited approval")
     EXCEPTIONAL_CIRCUMSTANCES = "exceptional_circumstances", _("Approval under exceptional circumstances")
     NOC_WITH_CONDITIONS = "noc_with_conditions", _("Notice of compliance with conditions")
-    PRIORITY = "priority", _("Priority review approval")
+    PRIORITY_REVIEW = "priority_review", _("Priority review approval")
     RESTRICTED = "restricted", _("Limited or restricted approval")
 
 

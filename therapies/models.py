@@ -413,7 +413,10 @@ class Approval(models.Model):
         help_text=_("The label's words: population, line of therapy, restrictions."),
     )
     pathway = models.CharField(_("pathway"), max_length=32, choices=Pathway.choices, blank=True, default="")
-    decided_on = models.DateField(_("decision date"))
+    decided_on = models.DateField(
+        _("decision date"), null=True, blank=True,
+        help_text=_("Left empty when no source confirms it; say so in the internal note."),
+    )
     decided_on_precision = models.CharField(
         _("date precision"), max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
@@ -426,7 +429,8 @@ class Approval(models.Model):
     objects = ApprovalManager()
 
     class Meta:
-        ordering = ["decided_on", "id"]
+        # Undated decisions last, on every database.
+        ordering = [models.F("decided_on").asc(nulls_last=True), "id"]
         verbose_name = _("approval")
         verbose_name_plural = _("approvals")
         indexes = [models.Index(fields=["regulator", "decided_on"], name="approval_regulator_date")]
@@ -462,7 +466,7 @@ class Approval(models.Model):
         self.slug = candidate
 
     def clean_fields(self, exclude=None):
-        if self.therapy_id and self.regulator_id and self.decided_on:
+        if self.therapy_id and self.regulator_id:
             self.ensure_slug()
         super().clean_fields(exclude=exclude)
 

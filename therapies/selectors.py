@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, FilteredRelation, Prefetch, Q, QuerySet
+from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
@@ -49,10 +49,7 @@ def visible_approvals() -> QuerySet[Approval]:
 
 def _approvals_prefetch() -> Prefetch:
     # Each with its derived status and its regulator, for the "approved by" badges.
-    return Prefetch(
-        "approvals",
-        queryset=Approval.objects.published().select_related("regulator").order_by("decided_on", "id"),
-    )
+    return Prefetch("approvals", queryset=Approval.objects.published().select_related("regulator"))
 
 
 def therapy_cards(queryset: QuerySet[Therapy]) -> QuerySet[Therapy]:
@@ -82,7 +79,8 @@ THERAPY_PAGE = Rows(
     {"category": ("slug", "status", "name"), "modality": ("slug", "status", "name")},
 )
 THERAPY_APPROVALS = Rows(
-    lambda pk: Approval.objects.published().filter(therapy=pk).order_by("decided_on", "id"), Approval,
+    lambda pk: Approval.objects.published().filter(therapy=pk).order_by(F("decided_on").asc(nulls_last=True), "id"),
+    Approval,
     tuple(f.attname for f in Approval._meta.concrete_fields if f.name != "internal_note"),
     {"condition": ("slug", "status", "name"), "regulator": ("slug", "status", "name", "abbreviation", "jurisdiction"),
      "reference": REFERENCE_FIELDS},
@@ -367,7 +365,7 @@ def condition_answer(condition: Condition) -> ConditionAnswer:
     approvals = list(
         visible_approvals().filter(Q(condition__in=subtree) | Q(condition=None, therapy__in=linked))
         .select_related("therapy", "therapy__category", "regulator", "condition")
-        .order_by("therapy__name", "therapy_id", "decided_on", "id")
+        .order_by("therapy__name", "therapy_id", F("decided_on").asc(nulls_last=True), "id")
     )
     by_therapy: dict[int, ProductApprovals] = {}
     unlinked = []
@@ -425,8 +423,9 @@ def _approval_stats() -> ApprovalStats:
         .values_list("regulator__slug", "year").annotate(n=Count("id")).values_list(
             "regulator__slug", "year", "n", *label_columns)
     ):
-        per_year[year][slug] = n
         labels[slug] = _label(names)
+        if year is not None:  # a decision whose date no source gives counts in no year
+            per_year[year][slug] = n
     products = dict(
         visible_approvals().filter(status=ApprovalStatus.ACTIVE).order_by()
         .values_list("regulator__slug").annotate(n=Count("therapy", distinct=True))
@@ -452,7 +451,7 @@ def latest_approvals(limit: int = 6) -> list[Approval]:
     """Newest decisions with their therapy (home page, feed): once per content generation."""
     def compute():
         return list(
-            visible_approvals().select_related("therapy", "regulator", "condition")
+            visible_approvals().exclude(decided_on=None).select_related("therapy", "regulator", "condition")
             .order_by("-decided_on", "-id")[:limit]
         )
 
@@ -463,7 +462,7 @@ def approvals_of_regulator(regulator) -> list[Approval]:
     """A regulator's published decisions, newest first, with product and condition: one query."""
     return list(
         visible_approvals().filter(regulator=regulator).select_related("therapy", "condition", "regulator")
-        .order_by("-decided_on", "-id")
+        .order_by(F("decided_on").desc(nulls_last=True), "-id")
     )
 
 

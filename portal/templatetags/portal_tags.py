@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portal.citations import link_citations, strip_citations
-from portal.dates import machine_partial_date
+from portal.dates import display_partial_date, machine_partial_date
 
 register = template.Library()
 
@@ -197,3 +197,13 @@ def cite(text, references) -> SafeString:
 def uncited(text) -> str:
     """Text without its citation markers, for extracts and meta descriptions."""
     return strip_citations(text)
+
+
+@register.simple_tag
+def partial_time(value, precision) -> SafeString:
+    """A partial date as `<time>`, machine-readable to what is known; "date not recorded"
+    where no source gives it."""
+    if value is None:
+        return format_html('<span class="meta">{}</span>', _("date not recorded"))
+    return format_html('<time datetime="{}">{}</time>', machine_partial_date(value, precision),
+                       display_partial_date(value, precision))

@@ -14,7 +14,7 @@ from django.db.migrations.executor import MigrationExecutor
 from portal.dates import parse_partial_date
 
 BEFORE = [("therapies", "0004_ordering_indexes"), ("policies", "0004_ordering_indexes")]
-AFTER = [("therapies", "0008_roles_edit_events_and_names"), ("policies", "0005_regulators")]
+AFTER = [("therapies", "0009_approval_date_may_be_unknown"), ("policies", "0005_regulators")]
 TODAY = json.loads((Path(__file__).parent.parent / "fixtures" / "approvals-2026-12.json").read_text())
 
 

@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='approval',
             name='pathway',
-            field=models.CharField(blank=True, choices=[('standard', 'Standard (full) approval'), ('accelerated', 'Accelerated approval'), ('conditional', 'Conditional approval'), ('conditional_time_limited', 'Conditional and time-limited approval'), ('exceptional_circumstances', 'Approval under exceptional circumstances'), ('noc_with_conditions', 'Notice of compliance with conditions'), ('priority', 'Priority review approval'), ('restricted', 'Limited or restricted approval')], default='', max_length=32, verbose_name='pathway'),
+            field=models.CharField(blank=True, choices=[('standard', 'Standard (full) approval'), ('accelerated', 'Accelerated approval'), ('conditional', 'Conditional approval'), ('conditional_time_limited', 'Conditional and time-limited approval'), ('exceptional_circumstances', 'Approval under exceptional circumstances'), ('noc_with_conditions', 'Notice of compliance with conditions'), ('priority_review', 'Priority review approval'), ('restricted', 'Limited or restricted approval')], default='', max_length=32, verbose_name='pathway'),
         ),
         migrations.AddField(
             model_name='approval',
