@@ -88,7 +88,7 @@ def check_migrations(baseline: Path, current: Path = BASE_DIR) -> list[str]:
         raise BaselineRefused(
             "The baseline cannot share the current tree's database; its migrations differ:\n  "
             + "\n  ".join(problems)
-            + "\nMeasure it on a database of its own instead (check the ref out and run make bench there).")
+            + "\nMeasure it on a database of its own instead: BASELINE_DATABASE_URL=postgres://…/portal_bench_old.")
     return notes
 
 
@@ -105,8 +105,9 @@ def _virtualenv(tree: Path, folder: Path) -> tuple[str, bool]:
 
 
 @contextlib.contextmanager
-def baseline_tree(ref: str):
-    """Yield a `Baseline` for `ref`, checked out in a temporary work tree removed afterwards."""
+def baseline_tree(ref: str, shared_database: bool = True):
+    """Yield a `Baseline` for `ref`, checked out in a temporary work tree removed afterwards.
+    On a database of its own (`shared_database=False`) its migrations may differ."""
     try:
         commit = _git("rev-parse", "--verify", f"{ref}^{{commit}}")
     except subprocess.CalledProcessError:
@@ -115,7 +116,7 @@ def baseline_tree(ref: str):
     tree = folder / "tree"
     try:
         _git("worktree", "add", "--detach", str(tree), commit)
-        for note in check_migrations(tree):
+        for note in check_migrations(tree) if shared_database else ["on a database of its own"]:
             print(f"baseline: {note}")
         python, own = _virtualenv(tree, folder)
         yield Baseline(ref, commit, tree, python, own)

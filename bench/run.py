@@ -117,20 +117,22 @@ def main() -> int:
     return single(args, env, endpoints)
 
 
-def django_shell(env, code: str) -> list[str]:
-    """The words `manage.py shell -c code` printed, in the current tree."""
-    return subprocess.run([PYTHON, "manage.py", "shell", "-c", code], cwd=BASE_DIR, env=env,
+def django_shell(env, code: str, tree: Path = BASE_DIR, python: str = PYTHON) -> list[str]:
+    """The words `manage.py shell -c code` printed, in `tree` (the current one by default)."""
+    return subprocess.run([python, "manage.py", "shell", "-c", code], cwd=tree, env=env,
                           capture_output=True, text=True, check=True).stdout.split()
 
 
-def seed(env, args) -> None:
-    """Seed the synthetic set with the current tree, unless the database holds it at this size."""
+def seed(env, args, tree: Path = BASE_DIR, python: str = PYTHON) -> None:
+    """Seed the synthetic set with `tree`'s code, unless the database holds it at this size."""
     seeded = django_shell(env, "from therapies.models import Therapy; from policies.models import PolicyDocument;"
                                "print(Therapy.objects.filter(slug__startswith='demo-').count(),"
-                               " PolicyDocument.objects.filter(slug__startswith='demo-').count())")[-2:]
+                               " PolicyDocument.objects.filter(slug__startswith='demo-').count())",
+                          tree=tree, python=python)[-2:]
     if [int(n) for n in seeded] != [args.therapies, args.policies]:
-        print(f"Seeding {args.therapies} therapies and {args.policies} policies ...", flush=True)
-        manage(env, "seed_demo", "--therapies", str(args.therapies), "--policies", str(args.policies))
+        print(f"Seeding {args.therapies} therapies and {args.policies} policies ({tree.name}) ...", flush=True)
+        manage(env, "seed_demo", "--therapies", str(args.therapies), "--policies", str(args.policies),
+               tree=tree, python=python)
 
 
 def warm_up(server: Server, endpoints, args) -> None:
@@ -185,11 +187,20 @@ def single(args, env, endpoints) -> int:
 def compare(args, env, endpoints) -> int:
     """Serve the baseline beside the current tree and measure both, interleaved, row by row."""
     port = args.port + 1
-    with baseline_tree(args.baseline) as baseline:
+    own_database = os.environ.get("BASELINE_DATABASE_URL")
+    with baseline_tree(args.baseline, shared_database=not own_database) as baseline:
         old_env = own_cache(bench_environment(port))
         print(f"Baseline {args.baseline} ({baseline.commit[:10]}) in {baseline.tree}, "
               f"{'its own virtualenv' if baseline.own_virtualenv else 'the current virtualenv (same requirements)'}",
               flush=True)
+        if own_database:
+            # A baseline whose schema differs (columns the current tree removed) gets a database
+            # of its own, prepared and seeded by its own code with the same plan and seed.
+            old_env["DATABASE_URL"] = own_database
+            prepare_database(old_env, tree=baseline.tree, python=baseline.python)
+            seed(old_env, args, tree=baseline.tree, python=baseline.python)
+            django_shell(old_env, "from django.db import connection; connection.cursor().execute('ANALYZE')",
+                         tree=baseline.tree, python=baseline.python)
         manage(old_env, "collectstatic", "--noinput", quiet=True, tree=baseline.tree, python=baseline.python)
         paths = [path for _label, path in endpoints]
         queries = {"new": count_queries(paths, env),

@@ -24,6 +24,7 @@ class AuthorityFilterSet(EditorialFilterSet):
 
     jurisdiction = filters.ChoiceFilter(choices=Jurisdiction.choices, help_text=_("ISO 3166 code, EU or INT."))
     level = filters.ChoiceFilter(choices=AuthorityLevel.choices, help_text=_("Level of government."))
+    is_regulator = filters.BooleanFilter(help_text=_("`true`: medicines regulators, which decide on approvals."))
     ordering = ordering_filter("name", "jurisdiction", "updated_at")
 
     class Meta:

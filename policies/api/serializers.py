@@ -48,7 +48,7 @@ class AuthorityListSerializer(EditorialSerializer):
     class Meta:
         model = Authority
         basename = "authority"
-        fields = ("slug", "url", "name", "abbreviation", "jurisdiction", "level", "website", *COMMON)
+        fields = ("slug", "url", "name", "abbreviation", "jurisdiction", "level", "is_regulator", "website", *COMMON)
 
 
 class AuthoritySerializer(AuthorityListSerializer):

@@ -254,6 +254,7 @@ RESOURCES = [
         filters={
             "jurisdiction": _set(jurisdiction="JP"),
             "level": _set(level="provincial"),
+            "is_regulator": lambda match, other: _set(is_regulator=True)(match, other) and "true",
             "search": _set(name_en="National Health Commission"),
         },
         ordering=("name", "jurisdiction", "updated_at"),
