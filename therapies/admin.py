@@ -97,9 +97,11 @@ class ApprovalInline(ShowsEveryField, TranslationStackedInline):
     extra = 0
 
 
-class TherapyMechanismInline(ShowsEveryField, TranslationTabularInline):
+class TherapyMechanismInline(ShowsEveryField, TranslationStackedInline):
+    """Stacked: the product's molecules and the role in two languages do not fit a table row at 1280 px."""
+
     model = TherapyMechanism
-    fields = ["mechanism", "molecules", "role", "position"]
+    fieldsets = [(None, {"fields": [("mechanism", "position"), "molecules", "role"]})]
     autocomplete_fields = ["mechanism", "molecules"]
     extra = 0
 

@@ -9,16 +9,14 @@ pytestmark = pytest.mark.browser
 
 # The regulators the acceptance question names, as the home page labels them in each language.
 REGULATORS = {
-    "en": ["FDA (United States)", "EMA / European Commission", "NMPA (China)", "PMDA / MHLW (Japan)",
-           "MFDS (South Korea)"],
-    "zh-hans": ["FDA（美国）", "EMA / 欧盟委员会", "NMPA（中国）", "PMDA / 厚生劳动省（日本）", "MFDS（韩国）"],
+    "en": ["FDA", "EMA / EC", "NMPA", "MHLW / PMDA", "MFDS"],
+    "zh-hans": ["FDA", "EMA / 欧盟委员会", "国家药监局", "厚生劳动省 / PMDA", "韩国食药处"],
 }
 
-# Knee osteoarthritis: product -> the regulator that approved it, per the fact sheet.
-KNEE_OA_APPROVALS = {
-    "en": {"Cartistem": "MFDS (South Korea)", "MACI": "FDA (United States)", "Spherox": "EMA / European Commission"},
-    "zh-hans": {"Cartistem": "MFDS（韩国）", "MACI": "FDA（美国）", "Spherox": "EMA / 欧盟委员会"},
-}
+# Knee osteoarthritis: only Cartistem (MFDS) is approved for it. MACI and Spherox repair focal
+# cartilage defects of the knee, a different condition (audit 2026-12, section 1, rows 2, 3, 5).
+KNEE_OA_APPROVALS = {"en": {"Cartistem": "MFDS"}, "zh-hans": {"Cartistem": "韩国食药处"}}
+CARTILAGE_DEFECT_PRODUCTS = ["MACI", "Spherox"]
 
 
 def approval_row(page, product):
@@ -30,11 +28,20 @@ def test_knee_osteoarthritis_page_says_which_therapies_are_approved_and_where(pa
     page.goto("/en/conditions/knee-osteoarthritis/")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Knee osteoarthritis")
-    expect(page.locator(".verdict")).to_contain_text(re.compile(r"^Yes\."))
+    expect(page.locator(".verdict")).to_contain_text(re.compile(r"^Approved in: MFDS\."))
     for product, regulator in KNEE_OA_APPROVALS["en"].items():
         expect(approval_row(page, product)).to_contain_text(regulator)
-        expect(page.locator(".verdict")).to_contain_text(regulator)
+    for product in CARTILAGE_DEFECT_PRODUCTS:
+        expect(approval_row(page, product)).to_have_count(0)
     expect(page.locator("#investigational-heading")).to_be_visible()
+
+
+def test_cartilage_defect_page_lists_the_cartilage_repair_products(page):
+    page.goto("/en/conditions/knee-cartilage-defect/")
+
+    expect(page.locator(".verdict")).to_contain_text(re.compile(r"^Approved in: "))
+    for product in CARTILAGE_DEFECT_PRODUCTS:
+        expect(page.locator("main").get_by_role("link", name=product, exact=True).first).to_be_visible()
 
 
 def test_knee_osteoarthritis_page_in_chinese(chinese_page):
@@ -42,7 +49,7 @@ def test_knee_osteoarthritis_page_in_chinese(chinese_page):
     page.goto("/zh-hans/conditions/knee-osteoarthritis/")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("膝骨关节炎")
-    expect(page.locator(".verdict")).to_contain_text(re.compile(r"^有。"))
+    expect(page.locator(".verdict")).to_contain_text(re.compile(r"^已获批"))
     for product, regulator in KNEE_OA_APPROVALS["zh-hans"].items():
         expect(approval_row(page, product)).to_contain_text(regulator)
     expect(page.locator(".prose")).to_contain_text("干细胞")
@@ -98,4 +105,4 @@ def test_home_chart_shows_approvals_per_year_with_a_table_fallback(page):
     years = [int(text) for text in rows.locator("th").all_inner_texts()]
     assert years == sorted(years) and years[0] <= 2012 and years[-1] >= 2024, years
     headers = chart.locator("details table thead th").all_inner_texts()
-    assert "NMPA (China)" in headers and "FDA (United States)" in headers, headers
+    assert "NMPA" in headers and "FDA" in headers, headers
