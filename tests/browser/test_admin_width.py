@@ -51,4 +51,5 @@ def test_admin_screens_fit_1280_px(page, editor_login, django_db_blocker, screen
 WIDEST = """() => [...document.querySelectorAll('#content *')]
   .filter(e => e.getBoundingClientRect().right > window.innerWidth && ![...e.children].some(
       c => c.getBoundingClientRect().right > window.innerWidth))
-  .slice(0, 5).map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right))"""
+  .slice(0, 5)
+  .map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right))"""
