@@ -13,7 +13,7 @@ from policies.choices import AuthorityLevel, DocumentType, LegalStatus
 from policies.models import Authority, PolicyDocument
 from portal.choices import Jurisdiction
 from portal.filtersets import EditorialFilterSet, RelatedSlugFilter, ordering_filter, request_user, translated
-from therapies.filtersets import CategoryTreeFilter
+from therapies.filtersets import category_tree_filter
 from therapies.models import Therapy
 
 Issuers = PolicyDocument.authorities.through
@@ -53,7 +53,7 @@ class PolicyDocumentFilterSet(EditorialFilterSet):
     issued_before = filters.DateFilter(
         field_name="issued_on", lookup_expr="lte", help_text=_("Issued on or before this date (YYYY-MM-DD).")
     )
-    category = CategoryTreeFilter(category_field="categories")
+    category = category_tree_filter("categories")
     therapy = RelatedSlugFilter(
         model=Therapy, rows=lambda therapies: PolicyDocument.therapies.through.objects.filter(
             therapy__in=therapies).values("policydocument_id"),

@@ -33,22 +33,28 @@ from therapies.models import (
 Regulator = Approval._meta.get_field("regulator").related_model
 
 
-class CategoryTreeFilter(filters.CharFilter):
-    """Rows in the category with this slug or in any category below it."""
+class SubtreeFilter(filters.CharFilter):
+    """Rows whose `field` is the item of the tree `model` with this slug or an item below it,
+    among those the user may see: a category with its sub-categories, a condition with the
+    narrower ones."""
 
-    def __init__(self, *, category_field: str, **kwargs):
-        kwargs.setdefault("help_text", _("Category slug; sub-categories are included."))
+    def __init__(self, *, model, field: str, **kwargs):
         super().__init__(**kwargs)
-        self.category_field = category_field
+        self.tree_model, self.tree_field = model, field
 
     def filter(self, qs, value):
         if value in filters.constants.EMPTY_VALUES:
             return qs
-        root = TherapyCategory.objects.visible_to(request_user(self.parent)).filter(slug=value).first()
+        visible = self.tree_model.objects.visible_to(request_user(self.parent))
+        root = visible.filter(slug=value).first()
         if root is None:
             return qs.none()
-        ids = TherapyCategory.objects.descendant_ids(root)
-        return qs.filter(pk__in=qs.model.objects.filter(**{f"{self.category_field}__in": ids}).values("pk"))
+        ids = visible.filter(pk__in=self.tree_model.objects.descendant_ids(root)).values("pk")
+        return qs.filter(pk__in=qs.model._base_manager.filter(**{f"{self.tree_field}__in": ids}).values("pk"))
+
+
+def category_tree_filter(field: str) -> SubtreeFilter:
+    return SubtreeFilter(model=TherapyCategory, field=field, help_text=_("Category slug; sub-categories are included."))
 
 
 class ParentFilter(filters.CharFilter):
@@ -74,30 +80,11 @@ class TherapyCategoryFilterSet(EditorialFilterSet):
         fields = ["status"]
 
 
-class ConditionTreeFilter(filters.CharFilter):
-    """Rows about the condition with this slug or any condition below it."""
-
-    def __init__(self, *, rows, **kwargs):
-        kwargs.setdefault("help_text", _("Condition slug; narrower conditions are included."))
-        super().__init__(**kwargs)
-        self.rows = rows
-
-    def filter(self, qs, value):
-        if value in filters.constants.EMPTY_VALUES:
-            return qs
-        visible = Condition.objects.visible_to(request_user(self.parent))
-        root = visible.filter(slug=value).first()
-        if root is None:
-            return qs.none()
-        ids = set(visible.filter(pk__in=Condition.objects.descendant_ids(root)).values_list("pk", flat=True))
-        return qs.filter(pk__in=self.rows(ids))
-
-
 class TherapyFilterSet(EditorialFilterSet):
     search_fields = (*translated("name", "generic_name", "summary", "developer", "cell_type"), "other_names__name",
                      "slug")
 
-    category = CategoryTreeFilter(category_field="category")
+    category = category_tree_filter("category")
     kind = filters.ChoiceFilter(choices=TherapyKind.choices, help_text=_("`product` or `modality`."))
     stage = filters.ChoiceFilter(choices=DevelopmentStage.choices, help_text=_("Development stage."))
     cell_source = filters.ChoiceFilter(choices=CellSource.choices, help_text=_("Where the cells come from."))
@@ -155,7 +142,8 @@ class ApprovalFilterSet(EditorialFilterSet):
     jurisdiction = filters.ChoiceFilter(
         field_name="regulator__jurisdiction", choices=Jurisdiction.choices, help_text=_("ISO 3166 code or EU."),
     )
-    condition = ConditionTreeFilter(rows=lambda ids: Approval.objects.filter(condition__in=ids).values("pk"))
+    condition = SubtreeFilter(model=Condition, field="condition",
+                              help_text=_("Condition slug; narrower conditions are included."))
     pathway = filters.ChoiceFilter(choices=Pathway.choices, help_text=_("Regulatory pathway."))
     decided_after = filters.DateFilter(
         field_name="decided_on", lookup_expr="gte", help_text=_("Decided on or after this date (YYYY-MM-DD)."),

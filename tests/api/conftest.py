@@ -115,16 +115,6 @@ def _approval_related(approval, n):
     f.ApprovalEventFactory.create_batch(n, approval=approval)
 
 
-def _approval_set(**values):
-    """An approval filter: `match` gets `values`, `other` keeps the factory's."""
-    def make(match, other):
-        for name, value in values.items():
-            setattr(match, name, value)
-        match.save()
-        return next(iter(values.values()))
-    return make
-
-
 def _approval_of_narrower_condition(match, other):
     broad = f.ConditionFactory()
     match.condition = f.ConditionFactory(parent=broad)
@@ -263,18 +253,18 @@ RESOURCES = [
         "approvals", f.ApprovalFactory, "slug", _approval_related, list_queries=3, detail_queries=2,
         filters={
             "therapy": lambda match, other: match.therapy.slug,
-            "regulator": lambda match, other: _approval_set(regulator=f.RegulatorFactory(slug="nmpa"))(
+            "regulator": lambda match, other: _set(regulator=f.RegulatorFactory(slug="nmpa"))(
                 match, other).slug,
-            "jurisdiction": lambda match, other: _approval_set(regulator=f.RegulatorFactory(slug="pmda"))(
+            "jurisdiction": lambda match, other: _set(regulator=f.RegulatorFactory(slug="pmda"))(
                 match, other).jurisdiction,
             "condition": _approval_of_narrower_condition,
-            "pathway": _approval_set(pathway="conditional_time_limited"),
+            "pathway": _set(pathway="conditional_time_limited"),
             "status": lambda match, other: f.ApprovalEventFactory(approval=match, kind="lapsed").kind,
-            "decided_after": lambda match, other: _approval_set(decided_on=datetime.date(2030, 1, 1))(
+            "decided_after": lambda match, other: _set(decided_on=datetime.date(2030, 1, 1))(
                 match, other) and "2029-01-01",
-            "decided_before": lambda match, other: _approval_set(decided_on=datetime.date(1999, 1, 1))(
+            "decided_before": lambda match, other: _set(decided_on=datetime.date(1999, 1, 1))(
                 match, other) and "2000-01-01",
-            "search": _approval_set(indication_text_en="Adults with relapsed large B-cell lymphoma"),
+            "search": _set(indication_text_en="Adults with relapsed large B-cell lymphoma"),
         },
         ordering=("decided_on",),
         editorial=False,
