@@ -11,10 +11,13 @@ added to a model shows in the admin without an edit here.
 
 from functools import cache
 
+import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
@@ -90,7 +93,7 @@ class EditorialAdmin(ShowsEveryField, VersionAdmin):
     """History (django-reversion), authorship stamps and workflow actions."""
 
     form = EditorialAdminForm
-    actions = ["submit_for_review", "publish", "unpublish", "archive"]
+    actions = ["submit_for_review", "publish", "unpublish", "archive", "mark_facts_checked"]
     list_filter = ["status"]
     readonly_fields = ["published_at", "created_at", "created_by", "updated_at", "updated_by"]
     list_per_page = 50
@@ -148,6 +151,22 @@ class EditorialAdmin(ShowsEveryField, VersionAdmin):
     def unpublish(self, request, queryset):
         self._move(request, queryset, EditorialStatus.DRAFT,
                    lambda n: ngettext("%d item unpublished.", "%d items unpublished.", n) % n)
+
+    @admin.action(description=_("Mark selected as facts checked today"), permissions=["change"])
+    def mark_facts_checked(self, request, queryset):
+        """An editor who re-read an item's sources says so; its page shows the month."""
+        today = timezone.localdate()
+        checked = 0
+        for item in queryset:
+            with transaction.atomic(), reversion.create_revision():
+                item.last_reviewed_on = today
+                item.updated_by = request.user
+                item.save(update_fields=["last_reviewed_on", "updated_by", "updated_at"])
+                reversion.set_user(request.user)
+                reversion.set_comment(_("Facts checked against the sources."))
+            checked += 1
+        self.message_user(request, ngettext("%d item marked as checked.", "%d items marked as checked.", checked)
+                          % checked, messages.SUCCESS)
 
     @admin.action(description=_("Archive selected"), permissions=["publish"])
     def archive(self, request, queryset):

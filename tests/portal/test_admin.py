@@ -215,3 +215,17 @@ def test_an_inline_child_without_a_declared_inline_still_shows(monkeypatch, edit
     page = editor_client.get(reverse("admin:therapies_therapy_add")).content.decode()
     assert 'name="mechanism_links-TOTAL_FORMS"' in page
     assert 'name="mechanism_links-__prefix__-role_zh_hans"' in page
+
+
+def test_an_editor_marks_facts_checked_and_the_page_shows_the_month(editor_client, client):
+    import datetime
+
+    from django.utils import timezone
+
+    therapy = TherapyFactory(last_reviewed_on=datetime.date(2024, 1, 1))
+    editor_client.post(reverse("admin:therapies_therapy_changelist"),
+                       {"action": "mark_facts_checked", "_selected_action": [therapy.pk]})
+    therapy.refresh_from_db()
+    assert therapy.last_reviewed_on == timezone.localdate()
+    page = client.get(therapy.get_absolute_url()).content.decode()
+    assert f'<time datetime="{therapy.last_reviewed_on:%Y-%m}">' in page
