@@ -18,9 +18,15 @@ from portal.validators import validate_doi, validate_pmid
 
 
 class EditorialQuerySet(models.QuerySet):
+    @staticmethod
+    def published_condition(path: str = "") -> models.Q:
+        """The rule itself, for the item at `path` (`"therapy__"`): rows public with their parent
+        filter through a join on it, which the planner answers per row, not per table."""
+        return models.Q(**{f"{path}status": EditorialStatus.PUBLISHED})
+
     def published(self):
         """The only door public code uses: what readers, feeds, search and the API may see."""
-        return self.filter(status=EditorialStatus.PUBLISHED)
+        return self.filter(self.published_condition())
 
     def visible_to(self, user):
         """Published content for the public; everything for staff who may view this model."""

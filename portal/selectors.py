@@ -183,8 +183,11 @@ def cited_by(model, pk: int, references: QuerySet) -> QuerySet:
 
 
 def set_prefetched(obj, relation: str, instances: list) -> None:
-    """Make `obj.<relation>.all()` answer `instances` from memory, as `prefetch_related` would."""
-    queryset = getattr(obj, relation).all()
+    """Make `obj.<relation>.all()` answer `instances` from memory, as `prefetch_related` would.
+
+    The queryset holding them comes from the plain base manager: building the related
+    manager's own (an approval's annotated status) would cost more than the page's rows."""
+    queryset = obj._meta.get_field(relation).related_model._base_manager.all()
     queryset._result_cache = instances
     queryset._prefetch_done = True
     obj.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = queryset

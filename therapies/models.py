@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.choices import DatePrecision
 from portal.dates import display_partial_date, machine_partial_date, partial_date_error
-from portal.models import EditorialModel, TreeQuerySet, parent_cycle_error
+from portal.models import EditorialModel, EditorialQuerySet, TreeQuerySet, parent_cycle_error
 from portal.validators import validate_hgnc, validate_icd10, validate_mesh, validate_ncbi_gene, validate_uniprot
 from therapies.choices import (
     STATUS_AFTER_EVENT,
@@ -361,19 +361,14 @@ def status_expression():
 
 
 class ApprovalQuerySet(models.QuerySet):
-    """Approvals are public exactly when their therapy and their regulator are: the one rule."""
+    """Approvals are public exactly when their therapy and their regulator are."""
 
     def published(self):
-        return self.filter(therapy__in=Therapy.objects.published(), regulator__in=regulators().published())
+        return self.filter(EditorialQuerySet.published_condition("therapy__"),
+                           EditorialQuerySet.published_condition("regulator__"))
 
     def visible_to(self, user):
-        return self.filter(therapy__in=Therapy.objects.visible_to(user),
-                           regulator__in=regulators().visible_to(user))
-
-
-def regulators():
-    """The regulators' model (policies.Authority), without importing the app above this one."""
-    return Approval._meta.get_field("regulator").related_model.objects
+        return self if Therapy.user_sees_drafts(user) else self.published()
 
 
 class ApprovalManager(models.Manager.from_queryset(ApprovalQuerySet)):
