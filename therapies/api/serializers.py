@@ -184,6 +184,17 @@ class ApprovalFields(serializers.ModelSerializer):
         list_serializer_class = VisibleRowsSerializer
 
 
+class ApprovalSummarySerializer(ApprovalFields):
+    """An approval inside its therapy: the decision and its status; its events and references
+    are on the approval's own resource (`url`)."""
+
+    url = detail_url_field("approval")
+
+    class Meta(ApprovalFields.Meta):
+        fields = ("slug", "url", "regulator", "jurisdiction", "condition", "indication_text", "pathway", "status",
+                  "decided_on", "decided_on_precision")
+
+
 class ApprovalSerializer(ApprovalFields):
     """The `/approvals/` resource: the decision with its therapy and its own URL."""
 
@@ -236,7 +247,7 @@ class TherapyListSerializer(EditorialSerializer):
 
 class TherapySerializer(TherapyListSerializer):
     body_html = MarkdownHtmlField("body")
-    approvals = ApprovalFields(many=True, read_only=True)
+    approvals = ApprovalSummarySerializer(many=True, read_only=True)
     other_names = TherapyNameSerializer(many=True, read_only=True)
     mechanisms = TherapyMechanismSerializer(source="mechanism_links", many=True, required=False)
     conditions = LinkedSlugField(ConditionCompactSerializer, many=True, required=False)
