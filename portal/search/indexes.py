@@ -19,6 +19,7 @@ from django.db import models
 from django.utils.html import strip_tags
 
 from portal import i18n
+from portal.citations import strip_citations
 from portal.links import slug_path
 from portal.markdown import render_markdown
 
@@ -86,7 +87,8 @@ class Source:
         return title
 
     def text(self, obj, language: str) -> str:
-        parts = (plain(translated(obj, name, language)) for name in self.text_fields)
+        # Citation markers ([^slug]) are for the page's reference list, not for search text.
+        parts = (plain(strip_citations(translated(obj, name, language))) for name in self.text_fields)
         return "\n\n".join(part for part in parts if part)
 
     def keywords(self, obj) -> str:

@@ -90,3 +90,10 @@ def _post_data(page) -> dict:
                 if value is not None:
                     data[inline_form.add_prefix(name)] = value
     return data
+
+
+def test_search_text_carries_no_citation_markers():
+    from portal.search.indexes import source_for
+
+    therapy = TherapyFactory(summary_en="Approved in 2017[^label].", references=[ReferenceFactory(slug="label")])
+    assert "[^" not in source_for(Therapy).text(therapy, "en")
