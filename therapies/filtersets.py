@@ -28,9 +28,10 @@ from therapies.models import (
     Therapy,
     TherapyCategory,
     TherapyMechanism,
+    regulator_model,
 )
 
-Regulator = Approval._meta.get_field("regulator").related_model
+Regulator = regulator_model()
 
 
 class SubtreeFilter(filters.CharFilter):

@@ -498,6 +498,12 @@ class Approval(models.Model):
         return getattr(self, "status", None) == ApprovalStatus.ACTIVE
 
 
+def regulator_model():
+    """The regulators' model (policies.Authority), through the approval's foreign key: the
+    policies app sits above this one, so it is never imported here. Call once apps are ready."""
+    return Approval._meta.get_field("regulator").related_model
+
+
 class ApprovalEvent(models.Model):
     """Something that happened to an approval after the decision, dated and cited."""
 

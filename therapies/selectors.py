@@ -39,7 +39,6 @@ from therapies.models import (
 # The policies app sits above this one (its documents link to therapies and categories), so
 # its model is reached through the reverse relation it adds, never imported from here.
 PolicyDocument = Therapy._meta.get_field("policies").related_model
-RegulatorModel = Approval._meta.get_field("regulator").related_model
 
 
 def visible_approvals() -> QuerySet[Approval]:

@@ -39,6 +39,7 @@ from therapies.models import (
     TherapyCategory,
     TherapyMechanism,
     TherapyName,
+    regulator_model,
 )
 
 COMMON = EditorialSerializer.common_fields
@@ -93,7 +94,7 @@ class RegulatorCompactSerializer(CompactSerializer):
     abbreviation = serializers.CharField(read_only=True)
 
     class Meta:
-        model = Approval._meta.get_field("regulator").related_model
+        model = regulator_model()
         basename = "authority"
 
 
