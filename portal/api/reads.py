@@ -6,8 +6,9 @@ to run:
 - a list page: one query for the rows of the page (with the joined foreign keys), plus one
   per relation a list item shows, for the whole page at once;
 - a detail: one for the object with its foreign keys, one UNION ALL for every relation whose
-  columns are text (compact objects, link rows), and one for each other relation (a
-  therapy's approvals, a document's key provisions).
+  columns are text (compact objects, link rows and the rows nested under them, such as a
+  mechanism link's molecules), and one for each other relation (a therapy's approvals, a
+  document's key provisions, an approval's events).
 
 Relations come from `visible_to(user)` querysets, so drafts stay out exactly as in the
 serializers. For readers who see only published content (everyone but staff) the
@@ -27,7 +28,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from portal import i18n
-from portal.api.rows import Context, Plan, Relation, plan_for
+from portal.api.rows import Context, Nested, Plan, Relation, plan_for
 from portal.links import slug_path_builder
 from portal.prepared import prepared_rows
 from portal.selectors import plain, split_union_rows, union_queryset
@@ -54,19 +55,20 @@ class Resource:
         return plan_for(self.brief_serializer)
 
     @cached_property
-    def detail_groups(self) -> tuple[list[Relation], list[Relation]]:
-        """(relations read together in one UNION ALL, relations read one query each)."""
-        relations = self.detail_plan.relations
+    def detail_nested(self) -> list[Nested]:
+        return [nested for relation in self.detail_plan.relations for nested in relation.nested]
+
+    @cached_property
+    def detail_groups(self) -> tuple[list[Relation | Nested], list[Relation | Nested]]:
+        """(relations read together in one UNION ALL, relations read one query each), nested
+        ones included."""
+        relations = [*self.detail_plan.relations, *self.detail_nested]
         return [r for r in relations if r.unionable()], [r for r in relations if not r.unionable()]
 
     @property
     def key(self) -> str:
         """Names the resource's prepared statements (portal/prepared.py)."""
         return f"{self.detail_serializer.__module__}.{self.detail_serializer.__qualname__}"
-
-
-def relations_with_rows(*groups: list[Relation]) -> list[Relation]:
-    return [relation for group in groups for relation in group if relation.plan.relations]
 
 
 class Reader:
@@ -107,19 +109,19 @@ class Reader:
 
     def attach_page_relation(self, relation: Relation, rows: list[dict]) -> None:
         """The related rows of every row of the page, in one query; then, one query each,
-        the relations those rows show (a therapy's approvals, then their events)."""
-        owner, queryset = relation.page_queryset(self.visible, [row["id"] for row in rows])
+        the rows nested under those (approvals' events)."""
+        ids = [row["id"] for row in rows]
+        owner, queryset = relation.page_queryset(self.visible, ids)
         grouped = defaultdict(list)
         children = list(plain(queryset).values(owner, *relation.columns)) if rows else []
         for related in children:
             grouped[related[owner]].append(related)
         for row in rows:
             row[relation.key] = grouped.get(row["id"], [])
-        self.attach_nested(relation, children)
-
-    def attach_nested(self, relation: Relation, children: list[dict]) -> None:
-        for nested in relation.plan.relations:
-            self.attach_page_relation(nested, children)
+        for nested in relation.nested:
+            found = nested.page_queryset(self.visible, ids)
+            nested.attach(children, list(plain(found).values(nested.owner_column, *nested.columns)) if children else [],
+                          on_page=True)
 
     # --- details ----------------------------------------------------------------------------
     def retrieve(self, queryset: QuerySet, slug: str) -> dict:
@@ -137,25 +139,9 @@ class Reader:
             row[relation.key] = self.fetch(
                 relation.source, lambda pk, relation=relation: relation.queryset(self.visible, pk),
                 relation.columns, pk=row["id"])
-        for relation in relations_with_rows(together, apart):
-            self.fetch_nested(relation, row[relation.key], row["id"])
+        for nested in self.resource.detail_nested:
+            nested.attach(row[nested.parent.key], row.pop(nested.key))
         return plan.item(row, self.context)
-
-    def fetch_nested(self, relation: Relation, children: list[dict], pk: int) -> None:
-        """The rows under the detail's related rows (a therapy's approvals' events): one
-        prepared statement per nested relation, by the detail's own id."""
-        for nested in relation.plan.relations:
-            owner = nested.lookup()
-
-            def build(pk, relation=relation, nested=nested, owner=owner):
-                parents = relation.queryset(self.visible, pk).values("pk")
-                return nested.rows(self.visible).filter(**{f"{owner}__in": parents})
-
-            grouped = defaultdict(list)
-            for found in self.fetch(f"{relation.source}.{nested.source}", build, [owner, *nested.columns], pk=pk):
-                grouped[found[owner]].append(found)
-            for child in children:
-                child[nested.key] = grouped.get(child["id"], [])
 
     def fetch(self, name: str, build: Callable[..., QuerySet], columns: list[str], **values) -> list[dict]:
         """Rows (dicts of `columns`) of the queryset `build(**values)`; prepared once per
@@ -164,7 +150,7 @@ class Reader:
         rows = prepared_rows(key, lambda **given: plain(build(**given)).values_list(*columns), **values)
         return [dict(zip(columns, row, strict=True)) for row in rows]
 
-    def fetch_together(self, relations: list[Relation], pk: int) -> dict[str, list[dict]]:
+    def fetch_together(self, relations: list[Relation | Nested], pk: int) -> dict[str, list[dict]]:
         """The rows of every relation in `relations`, in one UNION ALL (union_queryset)."""
         columns = [relation.columns for relation in relations]
 

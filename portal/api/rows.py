@@ -19,6 +19,7 @@ on one path only.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -205,10 +206,21 @@ class Relation:
         return self.plan.model
 
     @cached_property
+    def row_key(self) -> str:
+        """The column that tells this relation's rows of one owner apart, by which the rows
+        nested under them are attached: a link row's target slug (unique per owner, and text,
+        so a detail's link rows stay in its UNION ALL), else the row's id."""
+        return f"{self.link_target}__slug" if self.link_target else "id"
+
+    @cached_property
     def columns(self) -> list[str]:
-        # Rows with relations of their own (an approval's events) need their id to attach them.
-        own_id = ("id",) if self.plan.relations else ()
-        return list(dict.fromkeys((*own_id, *self.plan.columns, *self.extra)))
+        own_key = (self.row_key,) if self.plan.relations else ()
+        return list(dict.fromkeys((*own_key, *self.plan.columns, *self.extra)))
+
+    @cached_property
+    def nested(self) -> list[Nested]:
+        """The relations its rows show (a mechanism link's molecules, an approval's events)."""
+        return [Nested(self, relation) for relation in self.plan.relations]
 
     def lookup(self) -> str | None:
         """The name by which the related model filters on its owner, if it has one."""
@@ -246,6 +258,50 @@ class Relation:
     def unionable(self) -> bool:
         """Whether its rows can share one UNION ALL with other relations: text columns only."""
         return all(_column_type(self.model, column) in TEXT_TYPES for column in self.columns)
+
+
+class Nested:
+    """The rows of `relation` under the rows of `parent`, for all of an owner's parent rows
+    at once (by the owner's id, not through the parent rows), each tagged with its parent's
+    `row_key`: a therapy's mechanism links' molecules are one more part of the therapy's
+    UNION ALL rather than a query of their own. Rows under a parent the reader may not see
+    are read but attached to nothing."""
+
+    def __init__(self, parent: Relation, relation: Relation):
+        through, owner = relation.lookup(), parent.lookup()
+        if through is None or owner is None or relation.plan.relations:
+            raise ImproperlyConfigured(
+                f"{parent.owner.__name__}.{parent.source}.{relation.source}: nested rows are read "
+                "one level deep, through relations with a reverse name")
+        self.parent, self.relation = parent, relation
+        self.key = f"{parent.key}.{relation.source}"
+        self.source = f"{parent.source}.{relation.source}"
+        self.parent_column = f"{through}__{parent.row_key}"
+        self.owner_column = f"{through}__{owner}"
+        self.columns = list(dict.fromkeys((self.parent_column, *relation.columns)))
+
+    def queryset(self, visible: Callable[[type], QuerySet], pk) -> QuerySet:
+        """The nested rows under every parent row of object `pk`."""
+        return self.relation.rows(visible).filter(**{self.owner_column: pk})
+
+    def page_queryset(self, visible: Callable[[type], QuerySet], ids: list[int]) -> QuerySet:
+        return self.relation.rows(visible).filter(**{f"{self.owner_column}__in": ids})
+
+    def attach(self, parents: list[dict], rows: list[dict], *, on_page: bool = False) -> None:
+        """Put each of `rows` under its parent in `parents`. On a list page the parents belong
+        to several owners, so the rows carry their owner (`owner_column`) as well."""
+        def owner(row, column):
+            return row[column] if on_page else None
+
+        grouped = defaultdict(list)
+        for row in rows:
+            grouped[owner(row, self.owner_column), row[self.parent_column]].append(row)
+        owner_of_parent = self.parent.lookup()
+        for parent in parents:
+            parent[self.relation.key] = grouped.get((owner(parent, owner_of_parent), parent[self.parent.row_key]), [])
+
+    def unionable(self) -> bool:
+        return all(_column_type(self.relation.model, column) in TEXT_TYPES for column in self.columns)
 
 
 def _is_editorial(model) -> bool:

@@ -167,7 +167,7 @@ def _policy_with_authority(match, other):
 
 RESOURCES = [
     Resource(
-        "therapies", f.TherapyFactory, "name", _therapy_related, list_queries=2, detail_queries=5,
+        "therapies", f.TherapyFactory, "name", _therapy_related, list_queries=2, detail_queries=3,
         filters={
             "category": _therapy_category,
             "kind": _set(kind="modality"),

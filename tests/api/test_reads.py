@@ -32,6 +32,7 @@ from portal.models import EditorialModel
 from tests import factories as f
 from tests.api.conftest import RESOURCES
 from therapies.api.serializers import TherapyCompactSerializer, TherapyListSerializer, TherapySerializer
+from therapies.models import Therapy
 
 pytestmark = pytest.mark.django_db
 
@@ -170,6 +171,43 @@ def test_approvals_of_every_date_precision_are_compared(world):
     own = Reader(request_as(AnonymousUser()), approvals.resource()).retrieve(
         approvals.filterset_class.Meta.model.objects.published(), withdrawn["slug"])
     assert [(e["kind"], e["date"], e["date_precision"]) for e in own["events"]] == [("withdrawn", "2019-03", "month")]
+
+
+def test_each_mechanism_link_reads_its_own_molecules(language):
+    """Nested rows come with the therapy's UNION ALL, keyed by the mechanism: a molecule two
+    links share shows under both, two molecules keep their order, a draft shows under none."""
+    therapy = f.TherapyFactory()
+    shared, first, second = (f.MoleculeFactory(symbol=s) for s in ("CD3Z", "CD19", "TNFRSF9"))
+    draft = f.MoleculeFactory(symbol="AAA", status="draft")
+    f.TherapyMechanismFactory(therapy=therapy, position=0).molecules.add(shared, second, first, draft)
+    f.TherapyMechanismFactory(therapy=therapy, position=1).molecules.add(shared)
+    f.TherapyMechanismFactory(therapy=f.TherapyFactory(), position=0).molecules.add(first)
+    request = request_as(AnonymousUser())
+    detail = Reader(request, VIEWSETS["therapies"].resource()).retrieve(type(therapy).objects.published(), therapy.slug)
+    assert [[m["symbol"] for m in link["molecules"]] for link in detail["mechanisms"]] == [
+        ["CD19", "CD3Z", "TNFRSF9"], ["CD3Z"]]
+    therapy.refresh_from_db()
+    assert_same_json(detail, TherapySerializer(therapy, context={"request": request}).data)
+
+
+def test_a_list_page_attaches_nested_rows_to_their_own_owner():
+    """On a page the same mechanism is linked from several therapies: each link gets its own
+    therapy's molecules (a list whose items show mechanism links, as the detail does)."""
+    mechanism = f.MechanismFactory()
+    for symbol in ("CD19", "BCMA"):
+        f.TherapyMechanismFactory(therapy=f.TherapyFactory(), mechanism=mechanism).molecules.add(
+            f.MoleculeFactory(symbol=symbol))
+    request = request_as(AnonymousUser())
+    reader = Reader(request, Resource(TherapyMechanismsSerializer, TherapySerializer, TherapyCompactSerializer))
+    therapies = Therapy.objects.published()
+    items = reader.items(reader.list_rows(therapies))
+    assert sorted(item["mechanisms"][0]["molecules"][0]["symbol"] for item in items) == ["BCMA", "CD19"]
+    assert_same_json(items, TherapyMechanismsSerializer(therapies, many=True, context={"request": request}).data)
+
+
+class TherapyMechanismsSerializer(TherapySerializer):
+    class Meta(TherapySerializer.Meta):
+        fields = ("slug", "mechanisms")
 
 
 # --- the comparison fails when the two sides differ ----------------------------------------
