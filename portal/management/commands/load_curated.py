@@ -4,9 +4,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from portal.curated import CuratedDataError, load_curated
 from portal.generation import content_changed
+from therapies.selectors import regulator_coverage
 
 
 class Command(BaseCommand):
@@ -21,7 +23,11 @@ class Command(BaseCommand):
         if not folder.is_dir():
             raise CommandError(f"No curated data folder at {folder}.")
         try:
-            report = load_curated(folder, dry_run=dry_run)
+            with transaction.atomic():
+                report = load_curated(folder)
+                coverage = regulator_coverage()  # as loaded, before a dry run rolls it back
+                if dry_run:
+                    transaction.set_rollback(True)
         except CuratedDataError as error:
             raise CommandError(f"Nothing was loaded. {error}") from error
         if not dry_run:
@@ -29,5 +35,8 @@ class Command(BaseCommand):
             content_changed()
         for line in report.lines():
             self.stdout.write(f"  {line}")
+        self.stdout.write("  per regulator (products, approvals, in force):")
+        for row in coverage:
+            self.stdout.write(f"    {row.regulator}: {row.products}, {row.approvals}, {row.in_force}")
         verb = "Would change" if dry_run else "Changed"
         self.stdout.write(self.style.SUCCESS(f"{verb} {report.changed} item(s) from {folder}."))
