@@ -259,9 +259,11 @@ class Therapy(EditorialModel):
 
 def stage_from_approvals(therapy_ids) -> dict[int, str]:
     """The stage each therapy's approvals give it, for those that have any: approved while
-    one is active, no longer approved once none is."""
+    one is active, no longer approved once none is. A regulator still in draft counts for
+    nothing yet: its decisions are not public, so neither is what they imply."""
     stages: dict[int, str] = {}
-    for therapy_id, status in Approval.objects.filter(therapy__in=therapy_ids).values_list("therapy_id", "status"):
+    approvals = Approval.objects.filter(EditorialQuerySet.published_condition("regulator__"), therapy__in=therapy_ids)
+    for therapy_id, status in approvals.values_list("therapy_id", "status"):
         if status == ApprovalStatus.ACTIVE or therapy_id not in stages:
             active = status == ApprovalStatus.ACTIVE
             stages[therapy_id] = DevelopmentStage.APPROVED if active else DevelopmentStage.WITHDRAWN

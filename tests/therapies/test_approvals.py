@@ -76,6 +76,16 @@ def test_a_product_is_approved_while_one_approval_is_in_force():
     assert Therapy.objects.get(pk=therapy.pk).stage == "approved"
 
 
+def test_a_draft_regulators_approval_makes_no_product_approved_until_it_is_published():
+    therapy = TherapyFactory(stage="phase_3")
+    regulator = AuthorityFactory(is_regulator=True, status="draft")
+    ApprovalFactory(therapy=therapy, regulator=regulator)
+    assert Therapy.objects.get(pk=therapy.pk).stage == "phase_3"
+    regulator.status = "published"
+    regulator.save()
+    assert Therapy.objects.get(pk=therapy.pk).stage == "approved"
+
+
 def test_a_stage_without_approvals_is_the_editors():
     therapy = TherapyFactory(stage="phase_2")
     therapy.save()
