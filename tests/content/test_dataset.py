@@ -6,12 +6,15 @@ end, so the rest of the suite never sees them. File-level checks read the YAML d
 
 import re
 from functools import cache
+from io import StringIO
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import models, transaction
 from modeltranslation.translator import translator
 
@@ -421,3 +424,82 @@ def test_gvhd_keeps_both_code_systems():
 def test_products_link_to_their_modality():
     cd19 = Therapy.objects.get(slug="autologous-cd19-car-t")
     assert {"kymriah", "yescarta", "yikaida"} <= set(cd19.products.values_list("slug", flat=True))
+
+
+# --- the source policy (issue 14) ------------------------------------------------------------------
+# Hosts no reference may use: staging and development copies, investor re-posts, document
+# mirrors and paper-summary sites. A pattern matches the host or a dot-separated part of it.
+DENIED_HOSTS = [
+    re.compile(r"^(prod-www|staging|dev|test)\."),
+    re.compile(r"(^|\.)(seekingalpha\.com|stocktitan\.net|marketscreener\.com|investing\.com|fool\.com)$"),
+    re.compile(r"(^|\.)(docslib\.org|scribd\.com|studocu\.com|coursehero\.com|x-mol\.com|pdfcoffee\.com)$"),
+    re.compile(r"(^|\.)(dokumen\.pub|documents\.pub|vdocuments\.(net|mx|site)|slideshare\.net)$"),
+]
+# A decision's own record: what an approval should cite (the rest say why they do not).
+PRIMARY_FOR_APPROVALS = {"regulator_decision", "label"}
+# Words that belong in an editor's internal note, never in what readers see.
+EDITORS_CAVEATS = [
+    "not verified", "unverified", "not confirmed", "could not be confirmed", "could not be verified",
+    "has not yet checked", "not yet been checked", "stored page", "stored source", "fact sheet",
+    "this session", "TODO", "citation needed", "尚未核实", "未核实", "待核实", "待确认", "未能确认",
+]
+OFFICIAL_CHINESE_HOSTS = re.compile(r"(^|\.)(gov\.cn|cde\.org\.cn|npc\.gov\.cn)$")
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def test_no_reference_is_on_a_denied_host():
+    denied = [(r.slug, r.url) for r in Reference.objects.exclude(url="")
+              if any(pattern.search(_host(r.url)) for pattern in DENIED_HOSTS)]
+    assert denied == []
+
+
+def test_the_deny_list_catches_what_it_names():
+    assert [bool(any(p.search(_host(url)) for p in DENIED_HOSTS)) for url in (
+        "http://prod-www.ons.org/a", "https://seekingalpha.com/news/1", "https://www.docslib.org/doc/2",
+        "https://www.fda.gov/vaccines-blood-biologics", "https://devices.example.org/",
+    )] == [True, True, True, False, False]
+
+
+def test_every_reference_says_what_kind_of_source_it_is():
+    assert list(Reference.objects.filter(kind="").values_list("slug", flat=True)) == []
+
+
+def test_every_approval_cites_its_regulators_record_or_says_why_not():
+    """The reference of an approval is the decision itself or the label; where no such record
+    could be read, the internal note says so in a line that starts with "Reference:"."""
+    unexplained = [
+        (a.therapy.slug, a.regulator.slug, a.reference.kind)
+        for a in Approval.objects.select_related("therapy", "regulator", "reference")
+        if a.reference.kind not in PRIMARY_FOR_APPROVALS and "Reference:" not in a.internal_note
+    ]
+    assert unexplained == []
+
+
+def test_no_public_text_carries_an_editors_caveat():
+    found = [
+        (path.name, record.get("slug"), phrase)
+        for path in sorted(DATA_DIR.glob("*.yaml")) if path.name != "references.yaml"
+        for record in _records(path.name)
+        for phrase in EDITORS_CAVEATS if phrase.casefold() in _public_text(record).casefold()
+    ]
+    assert found == []
+
+
+def test_every_chinese_policy_has_its_original_title_and_only_an_official_link():
+    chinese = PolicyDocument.objects.filter(authorities__jurisdiction="CN").distinct()
+    assert list(chinese.filter(title_original="").values_list("slug", flat=True)) == []
+    unofficial = [(p.slug, p.source_url) for p in chinese.exclude(source_url="")
+                  if not OFFICIAL_CHINESE_HOSTS.search(_host(p.source_url))]
+    assert unofficial == []
+
+
+def test_load_curated_reports_coverage_per_regulator():
+    out = StringIO()
+    call_command("load_curated", "--dry-run", stdout=out)
+    fda = Approval.objects.published().filter(regulator__slug="fda")
+    products = fda.values("therapy").distinct().count()
+    in_force = fda.filter(status="active").count()
+    assert f"    fda: {products}, {fda.count()}, {in_force}\n" in out.getvalue()
