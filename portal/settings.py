@@ -109,6 +109,9 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL plans a detail's repeated statements once per connection (portal/prepared.py).
+# Turn off behind a transaction-pooling PgBouncer, whose server connections are shared.
+SERVER_PREPARED_STATEMENTS = env.bool("DJANGO_SERVER_PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.db.models.sql.compiler import SQLCompiler
 from django.test import override_settings
 from django.urls import reverse
@@ -196,3 +197,64 @@ def test_modeltranslation_marks_rewriting_querysets_with_rewrite():
     """`_prepare` reads this private flag to leave rewriting querysets alone."""
     assert Therapy.objects.all()._rewrite is True
     assert Therapy.objects.rewrite(False)._rewrite is False
+
+
+# --- Server-side statements (PostgreSQL) ------------------------------------------------------
+on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+
+
+def server_statements() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'portal_%%'")
+        return {name for (name,) in cursor.fetchall()}
+
+
+@on_postgresql
+def test_a_statement_is_prepared_on_the_server_once_and_then_executed_by_name(django_assert_num_queries):
+    first, second = TherapyFactory(), TherapyFactory()
+    before = server_statements()
+    with django_assert_num_queries(1):  # the PREPARE is not the request's query
+        rows = prepared.prepared_rows("t", therapy_by_slug, slug=first.slug)
+    assert rows == list(therapy_by_slug(first.slug))
+    added = server_statements() - before
+    assert len(added) == 1
+    with django_assert_num_queries(1) as captured:
+        rows = prepared.prepared_rows("t", therapy_by_slug, slug=second.slug)
+    assert rows == list(therapy_by_slug(second.slug))
+    assert captured.captured_queries[0]["sql"].startswith(f"EXECUTE {added.pop()} (")
+
+
+@on_postgresql
+def test_a_statement_the_server_refuses_runs_as_usual_and_the_transaction_goes_on():
+    """A text value compared with an integer column: psycopg2's literal is coerced, a
+    declared text parameter is not; the refusal is undone to its savepoint."""
+    therapy = TherapyFactory()
+
+    def build(pk):
+        where = ['"therapies_therapy"."id" = %s']
+        # The value is a bound parameter; `extra` only gives the comparison its text type.
+        return Therapy.objects.rewrite(False).extra(where=where, params=[pk]).values_list("slug")  # noqa: S610
+
+    before = server_statements()
+    assert prepared.prepared_rows("extra", build, pk=str(therapy.pk)) == [(therapy.slug,)]
+    assert server_statements() == before
+    assert Therapy.objects.filter(pk=therapy.pk).exists()  # the transaction is still usable
+    assert prepared.prepared_rows("extra", build, pk=str(therapy.pk)) == [(therapy.slug,)]
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_new_connection_prepares_its_statements_again():
+    therapy = TherapyFactory()
+    prepared.prepared_rows("t", therapy_by_slug, slug=therapy.slug)
+    connection.close()
+    assert prepared.prepared_rows("t", therapy_by_slug, slug=therapy.slug) == list(therapy_by_slug(therapy.slug))
+
+
+@on_postgresql
+@override_settings(SERVER_PREPARED_STATEMENTS=False)
+def test_behind_a_pooler_nothing_is_prepared_on_the_server():
+    therapy = TherapyFactory()
+    before = server_statements()
+    assert prepared.prepared_rows("t", therapy_by_slug, slug=therapy.slug) == list(therapy_by_slug(therapy.slug))
+    assert server_statements() == before
