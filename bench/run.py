@@ -81,6 +81,9 @@ def parse_args() -> argparse.Namespace:
                         help="measure only endpoints whose label contains WORD (liveness is always measured)")
     parser.add_argument("--baseline", metavar="REF", default=None,
                         help="a git ref to serve beside the current tree and measure against it")
+    parser.add_argument("--keep-content", action="store_true",
+                        help="migrate the database but do not load data/: compare both trees on the same content, "
+                             "e.g. a copy of the baseline's database migrated forward")
     parser.add_argument("--rounds", type=int, default=4,
                         help="with --baseline: alternating rounds per cell (new, old, old, new, new, old, ...)")
     return parser.parse_args()
@@ -101,7 +104,7 @@ def main() -> int:
     endpoints = [(label, path) for label, path in ENDPOINTS
                  if label.startswith("liveness") or not args.only or any(word in label for word in args.only)]
     env = bench_environment(args.port)
-    prepare_database(env)
+    prepare_database(env, load=not args.keep_content)
     seed(env, args)
     therapy = django_shell(env, "from django.db import connection; connection.cursor().execute('ANALYZE');"
                                 "from therapies.models import Therapy;"

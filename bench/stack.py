@@ -47,14 +47,16 @@ def manage(env, *args, quiet=False, tree: Path = BASE_DIR, python: str = PYTHON)
                    stdout=subprocess.DEVNULL if quiet else None)
 
 
-def prepare_database(env, tree: Path = BASE_DIR, python: str = PYTHON) -> None:
+def prepare_database(env, tree: Path = BASE_DIR, python: str = PYTHON, load: bool = True) -> None:
     """Create the database if needed, migrate, collect static files, load the curated data
-    (with `tree`'s code and data: a baseline on a database of its own prepares it itself)."""
+    (with `tree`'s code and data: a baseline on a database of its own prepares it itself);
+    `load=False` keeps the content the database already holds."""
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", env["DATABASE_URL"].rsplit("/", 1)[1]],
                    capture_output=True, check=False)
     manage(env, "migrate", "--noinput", quiet=True, tree=tree, python=python)
     manage(env, "collectstatic", "--noinput", quiet=True, tree=tree, python=python)
-    manage(env, "load_curated", quiet=True, tree=tree, python=python)
+    if load:
+        manage(env, "load_curated", quiet=True, tree=tree, python=python)
 
 
 @contextlib.contextmanager
