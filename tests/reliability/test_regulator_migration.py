@@ -14,7 +14,7 @@ from django.db.migrations.executor import MigrationExecutor
 from portal.dates import parse_partial_date
 
 BEFORE = [("therapies", "0004_ordering_indexes"), ("policies", "0004_ordering_indexes")]
-AFTER = [("therapies", "0009_approval_date_may_be_unknown"), ("policies", "0005_regulators")]
+AFTER = [("therapies", "0010_generic_names_keep_their_text"), ("policies", "0005_regulators")]
 TODAY = json.loads((Path(__file__).parent.parent / "fixtures" / "approvals-2026-12.json").read_text())
 
 
@@ -105,3 +105,12 @@ def test_fixture_is_todays_dataset():
     for row in TODAY:
         assert parse_partial_date(row["decided_on"])[0] <= datetime.date(2026, 12, 31)
         assert (row["status"] == "withdrawn") == bool(row["withdrawn_on"])
+
+
+def test_a_generic_name_from_before_the_change_reads_in_english_after_it(before_the_change):
+    load_today(before_the_change)
+    Therapy = before_the_change.get_model("therapies", "Therapy")
+    Therapy.objects.filter(slug="kymriah").update(generic_name="tisagenlecleucel")
+    apps = migrate(AFTER)
+    kymriah = apps.get_model("therapies", "Therapy").objects.get(slug="kymriah")
+    assert (kymriah.generic_name_en, kymriah.generic_name_zh_hans) == ("tisagenlecleucel", None)
