@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -384,6 +385,21 @@ class CuratedLoader:
     def _save(self, instance, where: _Where) -> None:
         self._validate(instance, where)
         instance.save()
+
+
+# Summaries of what is loaded, which feature apps contribute (`register_summary`) so that the
+# base imports none of them: the therapies app reports its coverage per regulator.
+_summaries: list[Callable[[], list[str]]] = []
+
+
+def register_summary(summary: Callable[[], list[str]]) -> None:
+    if summary not in _summaries:
+        _summaries.append(summary)
+
+
+def summary_lines() -> list[str]:
+    """The registered summaries of the loaded content, as lines for `load_curated`."""
+    return [line for summary in _summaries for line in summary()]
 
 
 def load_curated(data_dir: Path, *, dry_run: bool = False) -> LoadReport:

@@ -8,7 +8,7 @@ class TherapiesConfig(AppConfig):
 
     def ready(self):
         """Contribute to the base without the base importing this app: home, about, API root."""
-        from portal import pages
+        from portal import curated, pages
         from portal.api import resources
         from therapies import selectors, signals
         from therapies.api.urls import resources as api_resources
@@ -17,3 +17,4 @@ class TherapiesConfig(AppConfig):
         pages.register(home=selectors.home_context, dated_models=(Therapy,))
         resources.register(api_resources)
         signals.connect()
+        curated.register_summary(selectors.regulator_coverage_lines)

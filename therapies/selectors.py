@@ -467,6 +467,12 @@ def regulator_coverage() -> list[RegulatorCoverage]:
             for row in rows]
 
 
+def regulator_coverage_lines() -> list[str]:
+    """`regulator_coverage()` as `load_curated` prints it."""
+    return ["per regulator (products, approvals, in force):", *(
+        f"  {row.regulator}: {row.products}, {row.approvals}, {row.in_force}" for row in regulator_coverage())]
+
+
 def latest_approvals(limit: int = 6) -> list[Approval]:
     """Newest decisions with their therapy (home page, feed): once per content generation."""
     def compute():

@@ -6,9 +6,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from portal.curated import CuratedDataError, load_curated
+from portal.curated import CuratedDataError, load_curated, summary_lines
 from portal.generation import content_changed
-from therapies.selectors import regulator_coverage
 
 
 class Command(BaseCommand):
@@ -24,8 +23,8 @@ class Command(BaseCommand):
             raise CommandError(f"No curated data folder at {folder}.")
         try:
             with transaction.atomic():
-                report = load_curated(folder)
-                coverage = regulator_coverage()  # as loaded, before a dry run rolls it back
+                report = load_curated(folder, dry_run=False)
+                summary = summary_lines()  # of the content as loaded, before a dry run rolls it back
                 if dry_run:
                     transaction.set_rollback(True)
         except CuratedDataError as error:
@@ -35,8 +34,7 @@ class Command(BaseCommand):
             content_changed()
         for line in report.lines():
             self.stdout.write(f"  {line}")
-        self.stdout.write("  per regulator (products, approvals, in force):")
-        for row in coverage:
-            self.stdout.write(f"    {row.regulator}: {row.products}, {row.approvals}, {row.in_force}")
+        for line in summary:
+            self.stdout.write(f"  {line}")
         verb = "Would change" if dry_run else "Changed"
         self.stdout.write(self.style.SUCCESS(f"{verb} {report.changed} item(s) from {folder}."))
