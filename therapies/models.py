@@ -271,9 +271,13 @@ def stage_from_approvals(therapy_ids) -> dict[int, str]:
 
 
 def refresh_stages(therapy_ids) -> None:
-    """Store the stage the approvals give (after an approval or one of its events changed)."""
+    """Store the stage the approvals give (after an approval or one of its events changed):
+    one update per stage, however many therapies (a regulator's save refreshes all of its)."""
+    by_stage: dict[str, list[int]] = {}
     for therapy_id, stage in stage_from_approvals(therapy_ids).items():
-        Therapy.objects.filter(pk=therapy_id).exclude(stage=stage).update(stage=stage)
+        by_stage.setdefault(stage, []).append(therapy_id)
+    for stage, ids in by_stage.items():
+        Therapy.objects.filter(pk__in=ids).exclude(stage=stage).update(stage=stage)
 
 
 class TherapyName(models.Model):

@@ -446,31 +446,17 @@ def _label(names) -> str:
     return (abbreviations[index] or abbreviations[0] or full_names[index] or full_names[0] or "")
 
 
-@dataclass(frozen=True)
-class RegulatorCoverage:
-    regulator: str  # slug
-    products: int
-    approvals: int
-    in_force: int
-
-
-def regulator_coverage() -> list[RegulatorCoverage]:
-    """Published products and approvals per regulator, and how many approvals are in force:
-    what `load_curated` reports, for curators to hold against each regulator's own list."""
+def regulator_coverage_lines() -> list[str]:
+    """Published products and approvals per regulator, and how many approvals are in force,
+    as `load_curated` prints them: for curators to hold against each regulator's own list."""
     rows = (
         visible_approvals().order_by().values("regulator__slug")
         .annotate(products=Count("therapy", distinct=True), approvals=Count("id"),
                   in_force=Count("id", filter=Q(status=ApprovalStatus.ACTIVE)))
         .order_by("-approvals", "regulator__slug")
     )
-    return [RegulatorCoverage(row["regulator__slug"], row["products"], row["approvals"], row["in_force"])
-            for row in rows]
-
-
-def regulator_coverage_lines() -> list[str]:
-    """`regulator_coverage()` as `load_curated` prints it."""
     return ["per regulator (products, approvals, in force):", *(
-        f"  {row.regulator}: {row.products}, {row.approvals}, {row.in_force}" for row in regulator_coverage())]
+        f"  {row['regulator__slug']}: {row['products']}, {row['approvals']}, {row['in_force']}" for row in rows)]
 
 
 def latest_approvals(limit: int = 6) -> list[Approval]:
