@@ -1,7 +1,9 @@
 """The editorial base for every curated model's admin, and the Reference admin.
 
-Status changes are checked on the server in two places that share one rule
-(`EditorialModel.check_status_change`): the change form and the bulk actions.
+Status changes are checked on the server wherever the admin can make one, with one rule
+(`EditorialModel.check_status_move`): the change form, the bulk actions, and the history's
+revert and recover views (`GuardedHistoryAdmin`), which also check every other item the
+restored revision holds.
 
 Declared fieldsets and inlines arrange the form; they never hide anything. A field the
 fieldsets leave out shows in a last "Other" fieldset, and an inline child of the model
@@ -17,16 +19,17 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from reversion.admin import VersionAdmin
 
-from portal import i18n, registry
+from portal import history, i18n, registry
 from portal.choices import EditorialStatus
 from portal.citations import citation_errors
-from portal.models import Reference
+from portal.models import EditorialModel, Reference
 
 admin.site.site_header = _("Cell Therapy Portal: curation")
 admin.site.site_title = _("Cell Therapy Portal admin")
@@ -89,7 +92,38 @@ def default_inline(model) -> type[admin.TabularInline]:
     return type(f"{model.__name__}Inline", (ShowsEveryField, base), {"model": model, "extra": 0})
 
 
-class EditorialAdmin(ShowsEveryField, VersionAdmin):
+class GuardedHistoryAdmin(VersionAdmin):
+    """django-reversion's revert and recover views, held to the status rule.
+
+    Those views write the old revision into the database before they build the form, so the
+    form would compare the restored status with itself. Here the item's status from before
+    the revert is what the form checks, and every other curated item the revision would
+    restore is checked too, before anything is written.
+    """
+
+    def _reversion_revisionform_view(self, request, version, template_name, extra_context=None):
+        own = (version._model, str(version.object_id))
+        if issubclass(version._model, EditorialModel):
+            request.status_before_revert = version._model._default_manager.filter(
+                pk=version.object_id).values_list("status", flat=True).first()
+        try:
+            history.check_revert(request.user, version.revision, skip=own)
+        except PermissionDenied as denied:
+            if request.method == "POST":
+                self.message_user(request, str(denied), messages.ERROR)
+                opts = self.model._meta
+                return redirect(f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_changelist")
+            self.message_user(request, str(denied), messages.WARNING)
+        return super()._reversion_revisionform_view(request, version, template_name, extra_context)
+
+    def get_object(self, request, object_id, from_field=None):
+        item = super().get_object(request, object_id, from_field)
+        if item is not None and hasattr(request, "status_before_revert"):
+            item._stored_status = request.status_before_revert
+        return item
+
+
+class EditorialAdmin(ShowsEveryField, GuardedHistoryAdmin):
     """History (django-reversion), authorship stamps and workflow actions."""
 
     form = EditorialAdminForm

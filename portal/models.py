@@ -168,16 +168,23 @@ class EditorialModel(models.Model):
         return bool(user and user.is_active and user.has_perm(cls.publish_permission()))
 
     def check_status_change(self, user, new_status: str) -> None:
-        """Raise PermissionDenied unless `user` may move this item to `new_status`.
+        """Raise PermissionDenied unless `user` may move this item to `new_status`."""
+        self.check_status_move(user, self.stored_status, new_status)
+
+    @classmethod
+    def check_status_move(cls, user, old_status: str | None, new_status: str | None) -> None:
+        """The one door to "public": raise PermissionDenied unless `user` may move an item of
+        this model from `old_status` to `new_status` (None: the item does not exist).
 
         Entering or leaving Published or Archived changes what the public sees, so it takes
-        the publish permission; drafting and submitting for review do not.
+        the publish permission; drafting and submitting for review do not. Every path that can
+        change a status (form, bulk action, API, history revert and recover, loader) asks it
+        before anything is written.
         """
-        old_status = self.stored_status
         if new_status == old_status:
             return
         touches_public = new_status in PUBLISHER_STATUSES or old_status in PUBLISHER_STATUSES
-        if touches_public and not self.user_can_publish(user):
+        if touches_public and not cls.user_can_publish(user):
             raise PermissionDenied(
                 _("Only a Publisher can publish, unpublish, archive or restore content; "
                   "submit it for review instead.")

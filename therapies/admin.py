@@ -3,9 +3,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
-from reversion.admin import VersionAdmin
 
-from portal.admin import EditorialAdmin, ShowsEveryField, TranslatedEditorialAdmin
+from portal.admin import EditorialAdmin, GuardedHistoryAdmin, ShowsEveryField, TranslatedEditorialAdmin
 from therapies.models import (
     Approval,
     ApprovalEvent,
@@ -137,7 +136,7 @@ class MissingConditionFilter(admin.SimpleListFilter):
 
 
 @admin.register(Approval)
-class ApprovalAdmin(ShowsEveryField, VersionAdmin, TranslationAdmin):
+class ApprovalAdmin(ShowsEveryField, GuardedHistoryAdmin, TranslationAdmin):
     """One decision with its lifecycle events; its status follows from the events."""
 
     list_display = ["__str__", "therapy", "condition", "pathway", "status_label", "decided_on"]
