@@ -38,7 +38,7 @@ migrate: install
 	$(RUN_ENV) $(MANAGE) migrate --noinput
 
 load: migrate
-	$(RUN_ENV) $(MANAGE) load_curated
+	$(RUN_ENV) $(MANAGE) load_curated --skip-edited
 
 admin-user: migrate
 	$(RUN_ENV) $(MANAGE) ensure_local_admin

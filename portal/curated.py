@@ -10,11 +10,20 @@ The load is one transaction and one history revision. It compares before it save
 second run changes nothing. An invalid record stops everything with the file, the record
 and the field named. Items editors created in the admin and that are not in the files are
 left alone.
+
+The loader never undoes the editors' work. It remembers what it last wrote for each record
+(`LoadedRecord`: a digest per field), so a field that differs from that, and that the data
+would change, was edited in the admin or the API since: a conflict. By default the load
+stops before writing anything and lists the conflicts; `skip_edited` loads everything else
+and leaves those records as they are; `overwrite` replaces them, saying so in the history.
+It never changes an item's status (only a new item enters as the data says, else
+published) unless `set_status` asks, and never re-creates an item deleted since it loaded it.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,12 +33,16 @@ import reversion
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 
 from portal import i18n, registry
 from portal.choices import EditorialStatus
 from portal.citations import instance_citation_errors
 from portal.dates import parse_partial_date
+from portal.models import LoadedRecord
 from portal.registry import InlineChild
+
+LOADER_COMMENT = "Loaded the curated dataset (load_curated)."
 
 
 class CuratedDataError(Exception):
@@ -69,22 +82,40 @@ FAMILIES = families()
 
 
 @dataclass
+class Conflict:
+    """A record the data would change where an editor changed the same fields since the last load."""
+
+    where: str
+    fields: list[str]
+    changed_by: str
+    changed_at: datetime.datetime | None
+
+    def line(self) -> str:
+        when = f" on {self.changed_at:%Y-%m-%d %H:%M}" if self.changed_at else ""
+        return f"{self.where}: {', '.join(self.fields)} changed by {self.changed_by}{when} since the last load"
+
+
+@dataclass
 class LoadReport:
     counts: Counter = field(default_factory=Counter)
+    conflicts: list[Conflict] = field(default_factory=list)
+    overwritten: list[Conflict] = field(default_factory=list)
+    not_recreated: list[str] = field(default_factory=list)  # deleted since they were loaded
+    changes: list[tuple[str, str, str, str]] = field(default_factory=list)  # where, field, old, new
 
     def add(self, family: Family, outcome: str) -> None:
         self.counts[(family.model._meta.verbose_name_plural, outcome)] += 1
 
     @property
     def changed(self) -> int:
-        return sum(n for (_, outcome), n in self.counts.items() if outcome != "unchanged")
+        return sum(n for (_, outcome), n in self.counts.items() if outcome in ("created", "updated"))
 
     def lines(self) -> list[str]:
         families = dict.fromkeys(name for name, _ in self.counts)
         return [
             f"{name}: " + ", ".join(
                 f"{self.counts[(name, outcome)]} {outcome}"
-                for outcome in ("created", "updated", "unchanged")
+                for outcome in ("created", "updated", "unchanged", "kept as edited")
                 if self.counts[(name, outcome)]
             )
             for name in families
@@ -119,19 +150,44 @@ class _ChildRow:
     nested: dict[str, tuple[InlineChild, list[_ChildRow]]]
 
 
+class Rows(list):
+    """An item's inline rows as a value: shown by their number in a diff."""
+
+    def __str__(self) -> str:
+        return f"{len(self)} row(s)"
+
+
+class _KeepEdited(Exception):
+    """Undoes one record's writes (its savepoint) when it conflicts with an editor's change."""
+
+
 class CuratedLoader:
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, *, skip_edited: bool = False, overwrite: bool = False,
+                 set_status: bool = False, user=None):
         self.data_dir = Path(data_dir)
         self.report = LoadReport()
+        self.skip_edited = skip_edited
+        self.overwrite = overwrite
+        self.set_status = set_status
+        self.user = user
+        self._deleted: dict[type[models.Model], set[str]] = {}
 
     # --- entry point -------------------------------------------------------------------
     def load(self, *, dry_run: bool = False) -> LoadReport:
+        """Load every family; with conflicts and neither `skip_edited` nor `overwrite`, write nothing."""
         with transaction.atomic():
             with reversion.create_revision():
-                reversion.set_comment("Loaded the curated dataset (load_curated).")
+                comment = LOADER_COMMENT
+                if self.set_status:
+                    comment += " Statuses set from the data (--set-status)."
+                if self.overwrite:
+                    comment += " Editors' changes overwritten (--overwrite)."
+                reversion.set_comment(comment)
+                if self.user is not None:
+                    reversion.set_user(self.user)
                 for family in FAMILIES:
                     self._load_family(family)
-            if dry_run:
+            if dry_run or (self.report.conflicts and not self.skip_edited):
                 transaction.set_rollback(True)
         return self.report
 
@@ -149,6 +205,10 @@ class CuratedLoader:
 
     def _load_family(self, family: Family) -> None:
         records = self._read(family)
+        label = family.model._meta.label_lower
+        self._ledger = {row.slug: row for row in LoadedRecord.objects.filter(model=label)}
+        existing = set(family.model._default_manager.values_list("slug", flat=True))
+        self._deleted[family.model] = set(self._ledger) - existing
         seen: set[str] = set()
         deferred = []  # self-references (parent, modality, supersedes) once every record exists
         for index, record in enumerate(records):
@@ -161,25 +221,107 @@ class CuratedLoader:
             if slug in seen:
                 raise where.error("slug", "this slug appears twice in the file")
             seen.add(slug)
-            instance, outcome, later = self._upsert(family, record, where)
-            deferred.append((instance, outcome, later, where))
-        for instance, outcome, later, where in deferred:
-            if later:
-                changed = self._assign(instance, later, where)
-                if changed:
-                    self._save(instance, where)
-                    outcome = "updated" if outcome == "unchanged" else outcome
+            if slug in self._deleted[family.model]:
+                self.report.not_recreated.append(where.prefix)
+                continue
+            try:
+                with transaction.atomic():
+                    instance, outcome, later, before = self._upsert(family, record, where)
+                    self._check_edits(family, instance, record, before, where)
+            except _KeepEdited:
+                self.report.add(family, "kept as edited")
+                continue
+            deferred.append((instance, outcome, later, before, record, where))
+        for instance, outcome, later, before, record, where in deferred:
+            try:
+                with transaction.atomic():
+                    if later and self._assign(instance, later, where):
+                        self._save(instance, where)
+                        outcome = "updated" if outcome == "unchanged" else outcome
+                    self._check_edits(family, instance, record, before, where, remember=True)
+            except _KeepEdited:
+                outcome = "kept as edited"
             self.report.add(family, outcome)
+
+    # --- what editors changed since the last load ---------------------------------------
+    @staticmethod
+    def _digests(values: dict[str, object]) -> dict[str, str]:
+        """A short digest of each value: what `LoadedRecord` keeps."""
+        return {key: hashlib.sha256(repr(value).encode()).hexdigest()[:16] for key, value in values.items()}
+
+    def _values(self, family: Family, instance, keys) -> dict[str, object]:
+        """The item's stored value for each data key, as the data would write it."""
+        model = family.model
+        translated = i18n.translated_fields(model)
+        state = {}
+        for key in keys:
+            if key in family.children:
+                spec = family.children[key]
+                rows = spec.model._default_manager.filter(**{spec.parent_field: instance})
+                value = Rows(sorted(repr(self._stored_signature(row, spec.parent_field)) for row in rows))
+            elif key == "slug" or (key == "status" and not self.set_status):
+                continue
+            else:
+                model_field = self._field(model, key, _Where(family.filename))
+                if model_field.many_to_many:
+                    value = sorted(getattr(instance, key).values_list("slug", flat=True))
+                elif key in translated:
+                    value = [getattr(instance, i18n.column(key, language)) for language in i18n.languages()]
+                elif hasattr(model, f"{key}_precision"):
+                    value = [getattr(instance, key), getattr(instance, f"{key}_precision")]
+                elif model_field.many_to_one:
+                    related = getattr(instance, key)
+                    value = getattr(related, "slug", related)
+                else:
+                    value = getattr(instance, model_field.attname)
+            state[key] = value
+        return state
+
+    def _check_edits(self, family, instance, record, before_values, where, *, remember=False) -> None:
+        """Refuse (or, with `overwrite`, record) a change to fields an editor changed since the
+        last load; with `remember`, store what this load leaves as the next load's baseline.
+        `before_values` are the item's values before this load wrote (None: it created the item)."""
+        after_values = self._values(family, instance, record)
+        after = self._digests(after_values)
+        before = self._digests(before_values) if before_values is not None else after
+        changed = [key for key in after if after[key] != before[key]]
+        ledger = self._ledger.get(record["slug"])
+        if before_values is None:
+            edited = []
+        elif ledger is None:  # an item this loader never wrote: every change undoes someone's work
+            edited = changed
+        else:
+            edited = [key for key in changed if before[key] != ledger.digests.get(key, before[key])]
+        if edited:
+            conflict = Conflict(where.prefix, edited, str(getattr(instance, "updated_by", None) or "someone"),
+                                getattr(instance, "updated_at", None))
+            if not self.overwrite:
+                self.report.conflicts.append(conflict)
+                raise _KeepEdited
+            self.report.overwritten.append(conflict)
+        if not remember:
+            return
+        self.report.changes += [(where.prefix, key, before_values[key], after_values[key]) for key in changed]
+        if ledger is None or ledger.digests != after:
+            LoadedRecord.objects.update_or_create(
+                model=family.model._meta.label_lower, slug=record["slug"],
+                defaults={"digests": after, "loaded_at": timezone.now()})
 
     # --- one record --------------------------------------------------------------------
     def _upsert(self, family: Family, record: dict, where: _Where):
         model = family.model
         instance = model._default_manager.filter(slug=record["slug"]).first()
         created = instance is None
+        before = None
         if created:
             instance = model(slug=record["slug"])
+        else:
+            before = self._values(family, instance, record)
         values = {key: value for key, value in record.items() if key not in family.children}
-        values.setdefault("status", EditorialStatus.PUBLISHED)
+        if created or self.set_status:
+            values.setdefault("status", EditorialStatus.PUBLISHED)
+        else:
+            values.pop("status", None)  # what a Publisher decided stays decided
         m2m = {}
         later = {}
         for key in list(values):
@@ -203,7 +345,7 @@ class CuratedLoader:
             # Relations and inline rows changed without a save: still record the item's new state.
             reversion.add_to_revision(instance)
         outcome = "created" if created else ("updated" if changed else "unchanged")
-        return instance, outcome, later
+        return instance, outcome, later, before
 
     def _field(self, model, key: str, where: _Where):
         try:
@@ -272,11 +414,14 @@ class CuratedLoader:
         except ValueError:
             raise where.error(key, f"{value!r} is not a date like 2024-06-27") from None
 
-    @staticmethod
-    def _resolve(model, slug, where, key):
+    def _resolve(self, model, slug, where, key):
         try:
             return model._default_manager.get(slug=slug)
         except model.DoesNotExist:
+            if slug in self._deleted.get(model, ()):
+                raise where.error(key, f"the {model._meta.verbose_name} {slug!r} was deleted in the portal "
+                                       "since the last load; recover it from its history or change this record"
+                                  ) from None
             raise where.error(key, f"no {model._meta.verbose_name} with slug {slug!r}") from None
 
     def _set_m2m(self, instance, m2m: dict, where: _Where) -> bool:
@@ -285,7 +430,8 @@ class CuratedLoader:
             if not isinstance(slugs, list):
                 raise where.error(key, "give a list of slugs")
             related_model = type(instance)._meta.get_field(key).related_model
-            wanted = [self._resolve(related_model, slug, where, key).pk for slug in slugs]
+            gone = self._deleted.get(related_model, set())
+            wanted = [self._resolve(related_model, slug, where, key).pk for slug in slugs if slug not in gone]
             manager = getattr(instance, key)
             if set(manager.values_list("pk", flat=True)) != set(wanted):
                 manager.set(wanted)
@@ -402,6 +548,6 @@ def summary_lines() -> list[str]:
     return [line for summary in _summaries for line in summary()]
 
 
-def load_curated(data_dir: Path, *, dry_run: bool = False) -> LoadReport:
-    """Load every family under `data_dir`; see the module docstring for the format."""
-    return CuratedLoader(data_dir).load(dry_run=dry_run)
+def load_curated(data_dir: Path, *, dry_run: bool = False, **options) -> LoadReport:
+    """Load every family under `data_dir`; see the module docstring for the format and the options."""
+    return CuratedLoader(data_dir, **options).load(dry_run=dry_run)

@@ -409,3 +409,25 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+class LoadedRecord(models.Model):
+    """What `load_curated` last wrote for one record: a digest of each field the record sets.
+
+    The next load compares the item with it. A field whose digest differs was changed in the
+    admin or the API since, and the loader does not overwrite that edit unless told to
+    (`--overwrite`); a record whose item is gone was deleted since, and is not re-created.
+    """
+
+    model = models.CharField(max_length=100)  # the model's label, "therapies.therapy"
+    slug = models.SlugField(max_length=120)
+    digests = models.JSONField(default=dict)
+    loaded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("loaded record")
+        verbose_name_plural = _("loaded records")
+        constraints = [models.UniqueConstraint(fields=["model", "slug"], name="unique_loaded_record")]
+
+    def __str__(self) -> str:
+        return f"{self.model}:{self.slug}"

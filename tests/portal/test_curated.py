@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from reversion.models import Revision
+from reversion.models import Revision, Version
 
 from policies.models import PolicyDocument
 from therapies.models import Approval, Therapy, TherapyCategory
@@ -133,3 +133,115 @@ def test_any_field_of_a_model_loads_by_its_name(data_dir):
     assert (fda.indication_text_zh_hans, fda.status, event.date.isoformat(), event.date_precision,
             event.details_zh_hans) == ("复发B细胞ALL", "withdrawn", "2022-03-01", "month", "应持有人要求。")
     assert kymriah.stage == "approved"  # its EU approval is still in force
+
+
+# --- the loader never undoes what people did in the portal ---------------------------------
+
+def _edit_in_the_portal(item, by, **fields):
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.updated_by = by
+    item.save()
+
+
+def _change_data(folder, filename, old, new):
+    path = folder / filename
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_an_archived_item_stays_archived(data_dir, publisher):
+    _load(data_dir)
+    Therapy.objects.get(slug="kymriah").transition("archived", by=publisher)
+    _load(data_dir)
+    assert Therapy.objects.get(slug="kymriah").status == "archived"
+
+
+def test_an_unpublished_item_stays_a_draft_when_its_data_changes(data_dir, publisher):
+    _load(data_dir)
+    Therapy.objects.get(slug="kymriah").transition("draft", by=publisher)
+    _change_data(data_dir, "therapies.yaml", "developer: {en: Novartis,", "developer: {en: Novartis AG,")
+    _load(data_dir)
+    kymriah = Therapy.objects.get(slug="kymriah")
+    assert (kymriah.status, kymriah.developer_en) == ("draft", "Novartis AG")
+
+
+def test_set_status_publishes_from_the_data_and_says_so_in_the_history(data_dir, publisher):
+    _load(data_dir)
+    kymriah = Therapy.objects.get(slug="kymriah")
+    kymriah.transition("archived", by=publisher)
+    _load(data_dir, set_status=True)
+    assert Therapy.objects.get(slug="kymriah").status == "published"
+    assert "--set-status" in Version.objects.get_for_object(kymriah).first().revision.comment
+
+
+def test_an_edit_the_data_would_undo_stops_the_load_and_names_it(data_dir, editor):
+    _load(data_dir)
+    _edit_in_the_portal(Therapy.objects.get(slug="kymriah"), editor, generic_name_en="tisagenlecleucel (edited)")
+    with pytest.raises(CommandError) as error:
+        _load(data_dir)
+    assert "therapies.yaml, record 1 (kymriah): generic_name changed by editor" in str(error.value)
+
+
+def test_a_stopped_load_writes_nothing_at_all(data_dir, editor):
+    _load(data_dir)
+    _edit_in_the_portal(Therapy.objects.get(slug="kymriah"), editor, generic_name_en="edited")
+    _change_data(data_dir, "categories.yaml", "免疫细胞疗法", "免疫细胞治疗")
+    with pytest.raises(CommandError):
+        _load(data_dir)
+    assert TherapyCategory.objects.get(slug="immune-cell-therapy").name_zh_hans == "免疫细胞疗法"
+
+
+def test_skip_edited_keeps_the_edit_loads_the_rest_and_says_so(data_dir, editor, capsys):
+    _load(data_dir)
+    _edit_in_the_portal(Therapy.objects.get(slug="kymriah"), editor, generic_name_en="edited")
+    _change_data(data_dir, "categories.yaml", "免疫细胞疗法", "免疫细胞治疗")
+    call_command("load_curated", data_dir=data_dir, skip_edited=True)
+    assert Therapy.objects.get(slug="kymriah").generic_name_en == "edited"
+    assert TherapyCategory.objects.get(slug="immune-cell-therapy").name_zh_hans == "免疫细胞治疗"
+    assert "Kept as edited: therapies.yaml, record 1 (kymriah)" in capsys.readouterr().out
+
+
+def test_an_edit_to_one_field_and_a_data_change_to_another_both_stand(data_dir, editor):
+    _load(data_dir)
+    _edit_in_the_portal(Therapy.objects.get(slug="kymriah"), editor, generic_name_en="edited")
+    _change_data(data_dir, "therapies.yaml", "developer: {en: Novartis,", "developer: {en: Novartis AG,")
+    _change_data(data_dir, "therapies.yaml", "generic_name: tisagenlecleucel", "generic_name: edited")
+    _load(data_dir)
+    kymriah = Therapy.objects.get(slug="kymriah")
+    assert (kymriah.generic_name_en, kymriah.developer_en) == ("edited", "Novartis AG")
+
+
+def test_an_edited_relation_is_kept_too(data_dir, editor):
+    _load(data_dir)
+    kymriah = Therapy.objects.get(slug="kymriah")
+    kymriah.target_molecules.clear()
+    with pytest.raises(CommandError, match="target_molecules"):
+        _load(data_dir)
+
+
+def test_overwrite_replaces_the_edit_and_says_so_in_the_history(data_dir, editor):
+    _load(data_dir)
+    kymriah = Therapy.objects.get(slug="kymriah")
+    _edit_in_the_portal(kymriah, editor, generic_name_en="edited")
+    _load(data_dir, overwrite=True)
+    assert Therapy.objects.get(slug="kymriah").generic_name_en == "tisagenlecleucel"
+    assert "--overwrite" in Version.objects.get_for_object(kymriah).first().revision.comment
+
+
+def test_diff_prints_old_and_new_values_and_writes_nothing(data_dir, capsys):
+    _load(data_dir)
+    _change_data(data_dir, "therapies.yaml", "developer: {en: Novartis,", "developer: {en: Novartis AG,")
+    call_command("load_curated", data_dir=data_dir, diff=True)
+    assert "therapies.yaml, record 1 (kymriah), developer: ['Novartis', '诺华'] → ['Novartis AG', '诺华']" in (
+        capsys.readouterr().out)
+    assert Therapy.objects.get(slug="kymriah").developer_en == "Novartis"
+
+
+def test_an_item_deleted_since_the_last_load_is_not_recreated(data_dir, capsys):
+    _load(data_dir)
+    PolicyDocument.objects.get().delete()
+    call_command("load_curated", data_dir=data_dir)
+    assert not PolicyDocument.objects.exists()
+    assert "Not re-created: policies.yaml, record 1" in capsys.readouterr().out

@@ -45,12 +45,12 @@ def test_bulk_commands_that_write_without_signals_bump_the_generation(command):
 
 
 def test_load_curated_says_the_content_changed(monkeypatch, tmp_path):
+    from portal.curated import LoadReport
     from portal.management.commands import load_curated
 
     calls = []
     monkeypatch.setattr(load_curated, "content_changed", lambda: calls.append(1))
-    monkeypatch.setattr(load_curated, "load_curated", lambda folder, dry_run: type(
-        "Report", (), {"changed": 0, "lines": lambda self: []})())
+    monkeypatch.setattr(load_curated, "load_curated", lambda folder, **options: LoadReport())
     call_command("load_curated", data_dir=tmp_path, stdout=io.StringIO())
     call_command("load_curated", data_dir=tmp_path, dry_run=True, stdout=io.StringIO())
     assert calls == [1]  # not for a dry run, which rolls back
