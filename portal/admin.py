@@ -20,6 +20,8 @@ from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -37,12 +39,40 @@ admin.site.index_title = _("Curated content")
 
 
 class EditorialAdminForm(forms.ModelForm):
-    """Refuses a status the current user may not set, whatever the browser posted."""
+    """Refuses a status the current user may not set, whatever the browser posted, and a save
+    from a form opened before someone else saved the item (it would silently undo their work)."""
 
     editorial_user = None  # set per request by EditorialAdmin.get_form
+    edited_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "edited_version" in self.fields and self.instance.pk:
+            self.fields["edited_version"].initial = self.stored_version()
+
+    def stored_version(self) -> str:
+        """What the item's last save left: the form was filled in against this."""
+        return self.instance.updated_at.isoformat() if self.instance.updated_at else ""
+
+    def stale_form_error(self):
+        """The error for a form opened before the item's last save, else None. A form that
+        does not carry the version (a script posting fields) is not checked."""
+        opened_on = self.cleaned_data.get("edited_version") or ""
+        if self.instance.pk and opened_on and opened_on != self.stored_version():
+            history = reverse(f"admin:{self.instance._meta.app_label}_{self.instance._meta.model_name}_history",
+                              args=[self.instance.pk])
+            return ValidationError(format_html(
+                _("{who} saved this item after you opened it, so your changes were not saved: they would "
+                  "undo theirs. Open the <a href=\"{history}\">history</a> to see what changed, then "
+                  "reload this page and make your changes again."),
+                who=self.instance.updated_by or _("Someone"), history=history), code="stale")
+        return None
 
     def clean(self):
         cleaned = super().clean()
+        stale = self.stale_form_error()
+        if stale is not None:
+            raise stale
         if "references" in cleaned:
             slugs = [reference.slug for reference in cleaned["references"] or ()]
             for field_name, message in citation_errors(self._meta.model, cleaned, slugs).items():
@@ -133,7 +163,7 @@ class EditorialAdmin(ShowsEveryField, GuardedHistoryAdmin):
     list_per_page = 50
     show_full_result_count = False  # a COUNT(*) over the whole table on every page load is wasted work
     editorial_fieldset = (_("Editorial"), {"fields": ["status", "slug", "last_reviewed_on", "internal_note",
-                                                      *readonly_fields]})
+                                                      *readonly_fields, "edited_version"]})
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -16,9 +16,12 @@ ERRORS = {
     "401": "Authentication required.",
     "403": "Not allowed for this user.",
     "404": "No such object visible to you, or a page past the end.",
+    "412": "The item changed after the version named in If-Match was read.",
     "429": "Too many requests; retry after the number of seconds in `retry_after`.",
 }
 READ_ERRORS = ("400", "404", "429")
+# Only updates take If-Match (portal/api/viewsets.py).
+CONDITIONAL_WRITES = ("put", "patch")
 
 
 class EditorialAutoSchema(AutoSchema):
@@ -52,7 +55,8 @@ def document_errors(result, generator, request, public):
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
-            codes = READ_ERRORS if method == "get" else tuple(ERRORS)
+            codes = READ_ERRORS if method == "get" else tuple(
+                code for code in ERRORS if code != "412" or method in CONDITIONAL_WRITES)
             responses = operation.setdefault("responses", {})
             for code in codes:
                 responses.setdefault(code, {

@@ -12,11 +12,12 @@ from django.http import Http404
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import permissions, status, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
 from portal.api.history import HistoryMixin
@@ -29,6 +30,18 @@ LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 COMMON_PARAMS = frozenset({"lang", "format"})
 LIST_PARAMS = frozenset({"page", "page_size", "brief"})
 BRIEF_VALUES = {"1": True, "true": True, "0": False, "false": False}
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = _lazy("The item changed after you read it (If-Match no longer matches its ETag). "
+                           "Read it again and make your change on the new version.")
+    default_code = "precondition_failed"
+
+
+IF_MATCH_PARAMETER = OpenApiParameter(
+    "If-Match", OpenApiTypes.STR, location=OpenApiParameter.HEADER, required=False,
+    description="The ETag of the version you read: the write is refused with 412 if the item changed since.",
+)
 
 LANG_PARAMETER = OpenApiParameter(
     "lang", OpenApiTypes.STR, enum=list(LANGUAGES),
@@ -104,8 +117,8 @@ class FilterBackend(DjangoFilterBackend):
     list=extend_schema(parameters=[LANG_PARAMETER, BRIEF_PARAMETER]),
     retrieve=extend_schema(parameters=[LANG_PARAMETER]),
     create=extend_schema(parameters=[LANG_PARAMETER]),
-    update=extend_schema(parameters=[LANG_PARAMETER]),
-    partial_update=extend_schema(parameters=[LANG_PARAMETER]),
+    update=extend_schema(parameters=[LANG_PARAMETER, IF_MATCH_PARAMETER]),
+    partial_update=extend_schema(parameters=[LANG_PARAMETER, IF_MATCH_PARAMETER]),
 )
 class EditorialViewSet(ApiViewMixin, HistoryMixin, viewsets.ModelViewSet):
     """A curated resource looked up by slug.
@@ -173,6 +186,22 @@ class EditorialViewSet(ApiViewMixin, HistoryMixin, viewsets.ModelViewSet):
             return self.brief_serializer_class if self.brief else self.list_serializer_class
         return self.serializer_class
 
+    # --- writes: no lost update ---------------------------------------------------------
+    def current_etag(self, instance) -> str:
+        """The ETag a GET of the item by this user, in this language and format, carries now."""
+        response = self.finalize_response(self.request, self.detail_response(instance, status.HTTP_200_OK))
+        response.render()
+        return body_etag(response)
+
+    def check_if_match(self, instance) -> None:
+        """A write that says which version it read (`If-Match`) is refused when the item has
+        changed since: it would silently undo the other change. Without the header, as before."""
+        header = self.request.META.get("HTTP_IF_MATCH", "").strip()
+        if not header or header == "*":
+            return
+        if self.current_etag(instance) not in [tag.strip() for tag in header.split(",")]:
+            raise PreconditionFailed
+
     # --- writes answer with the object as a reader would fetch it ---------------------
     def detail_response(self, instance, status_code):
         detail = self.reader().retrieve(self.get_queryset(), instance.slug)
@@ -186,7 +215,9 @@ class EditorialViewSet(ApiViewMixin, HistoryMixin, viewsets.ModelViewSet):
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
-        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
+        instance = self.get_object()
+        self.check_if_match(instance)
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         instance = serializer.save()
         return self.detail_response(instance, status.HTTP_200_OK)
