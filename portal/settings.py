@@ -152,10 +152,14 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Brute-force lockout per (username, address) pair, never per username alone: an attacker
-# elsewhere cannot lock a real editor out, and every lockout ends after the cool-off.
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+# elsewhere cannot lock a real editor out, and every lockout ends after the cool-off. An
+# address that fails across many usernames (password spraying) is locked as a whole, at a
+# higher limit so that one office behind one address is not locked by a few typos.
+AXES_USERNAME_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=25)
+AXES_FAILURE_LIMIT = "portal.login_limits.failure_limit"
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "portal.middleware.client_ip"
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: none, use REMOTE_ADDR).

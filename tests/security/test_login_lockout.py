@@ -1,4 +1,5 @@
-"""Admin login brute force: locked per (username, address), never forever, never for everyone."""
+"""Admin login brute force: locked per (username, address) and per address across usernames,
+never forever, never for everyone."""
 
 import datetime
 
@@ -28,7 +29,7 @@ def login(client, username, password, address):
 
 
 def exhaust(client, username, address):
-    for _ in range(settings.AXES_FAILURE_LIMIT):
+    for _ in range(settings.AXES_USERNAME_FAILURE_LIMIT):
         login(client, username, "wrong password", address)
 
 
@@ -57,7 +58,7 @@ def test_the_lockout_ends_after_the_cool_off(client, staff):
 
 
 def test_fewer_failures_than_the_limit_do_not_lock(client, staff):
-    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+    for _ in range(settings.AXES_USERNAME_FAILURE_LIMIT - 1):
         login(client, "curator", "wrong password", ATTACKER)
     assert login(client, "curator", PASSWORD, ATTACKER).status_code == 302
 
@@ -72,3 +73,23 @@ def test_client_ip_behind_one_proxy_ignores_forged_entries(settings):
     settings.TRUSTED_PROXY_COUNT = 1
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.7")
     assert client_ip(request) == "198.51.100.7"
+
+
+def spray(client, address, usernames):
+    for number in range(usernames):
+        login(client, f"guess{number}", "wrong password", address)
+
+
+def test_failures_across_many_usernames_lock_the_address(client, staff):
+    spray(client, ATTACKER, settings.AXES_ADDRESS_FAILURE_LIMIT)
+    assert login(client, "curator", PASSWORD, ATTACKER).status_code == 429
+
+
+def test_fewer_failures_across_usernames_than_the_address_limit_do_not_lock(client, staff):
+    spray(client, ATTACKER, settings.AXES_ADDRESS_FAILURE_LIMIT - 1)
+    assert login(client, "curator", PASSWORD, ATTACKER).status_code == 302
+
+
+def test_a_sprayed_address_does_not_lock_other_addresses(client, staff):
+    spray(client, ATTACKER, settings.AXES_ADDRESS_FAILURE_LIMIT)
+    assert login(client, "curator", PASSWORD, EDITOR_DESK).status_code == 302
