@@ -3,7 +3,9 @@
 Every save (admin, API, data load) is a reversion revision holding the object as it was.
 Reading the `status` in each stored version tells when an object became public, changed
 while public, or stopped being public. Revisions made while an item was a draft, and who
-made any revision, are never shown to the public.
+made any revision, are never shown to the public; nor is a revision of a public item that
+changed nothing the public sees (an editor's note, a link to a draft), so neither the
+history nor the change feed tells outsiders about unpublished work.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from portal.choices import EditorialStatus
 PUBLISHED = EditorialStatus.PUBLISHED
 # Bookkeeping columns that change on every save and say nothing about the content.
 BOOKKEEPING_FIELDS = frozenset({"updated_at", "updated_by", "created_by", "created_at", "published_at"})
+# Stored, never shown to the public.
+PRIVATE_FIELDS = frozenset({"internal_note"})
 
 
 def stored_fields(version: Version) -> dict:
@@ -75,6 +79,28 @@ def changed_fields(before: dict | None, after: dict) -> list[str]:
     return sorted(name for name in names if before.get(name) != after.get(name))
 
 
+def public_changes_between(model, before: dict | None, after: dict) -> list[str]:
+    """The fields whose change between two stored versions the public could see: not private
+    or bookkeeping columns, and for links only those to items published now (a query only
+    when a link list differs, for the pks that differ)."""
+    names = changed_fields(before, after)
+    if before is None:
+        return [name for name in names if name not in PRIVATE_FIELDS]
+    links = {field.name: field.related_model for field in model._meta.many_to_many
+             if hasattr(field.related_model._default_manager, "published")}
+    shown = []
+    for name in names:
+        if name in PRIVATE_FIELDS:
+            continue
+        old, new = before.get(name), after.get(name)
+        if name in links and isinstance(old, list) and isinstance(new, list):
+            differing = set(old) ^ set(new)
+            if not links[name]._default_manager.published().filter(pk__in=differing).exists():
+                continue  # only links to unpublished items came or went
+        shown.append(name)
+    return shown
+
+
 @dataclass(frozen=True)
 class HistoryEntry:
     at: object
@@ -99,8 +125,13 @@ def object_history(obj: Model, *, include_drafts: bool) -> list[HistoryEntry]:
         action_name = "created" if previous is None else "changed"
         if previous is not None and previous_status != status:
             action_name = "status_changed"
-        entries.append(HistoryEntry(version.revision.date_created, status, action_name,
-                                    changed_fields(previous, fields)))
+        if include_drafts:
+            changed = changed_fields(previous, fields)
+        else:
+            changed = public_changes_between(type(obj), previous, fields)
+            if action_name == "changed" and not changed:
+                continue  # nothing the public sees changed
+        entries.append(HistoryEntry(version.revision.date_created, status, action_name, changed))
         previous, previous_status = fields, status
     return entries
 
@@ -168,19 +199,27 @@ def public_changes(models: dict[type[Model], str], since, request) -> list[Chang
         if public_status_parent(model):
             ct = content_types[model].pk
             parents.update(parent_statuses(model, [v for v in (*earlier, *recent) if v.content_type_id == ct]))
+    last_fields: dict[tuple[int, str], dict] = {}  # each object's previous stored version
     for version in earlier:
         fields = stored_fields(version)
         status = stored_status(model_of[version.content_type_id], version, fields, parents)
-        was_published[(version.content_type_id, version.object_id)] = status == PUBLISHED
+        key = (version.content_type_id, version.object_id)
+        was_published[key] = status == PUBLISHED
+        last_fields[key] = fields
     changes = []
     for version in recent:
         key = (version.content_type_id, version.object_id)
+        model = model_of[version.content_type_id]
         fields = stored_fields(version)
-        status = stored_status(model_of[version.content_type_id], version, fields, parents)
+        status = stored_status(model, version, fields, parents)
         now_published, before = status == PUBLISHED, was_published.get(key, False)
         was_published[key] = now_published
+        previous = last_fields.get(key)
+        last_fields[key] = fields
         if not (now_published or before) or not fields.get("slug"):
             continue  # a draft's life is private
+        if now_published and before and previous is not None and not public_changes_between(model, previous, fields):
+            continue  # nothing the public sees changed
         action_name = "changed" if now_published and before else "published" if now_published else "unpublished"
         basename = basename_of[version.content_type_id]
         url = request.build_absolute_uri(reverse(f"api:{basename}-detail", kwargs={"slug": fields["slug"]}))
