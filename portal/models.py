@@ -431,3 +431,7 @@ class LoadedRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model}:{self.slug}"
+
+
+# The content generation's row lives beside the code that bumps it; imported so Django finds it.
+from portal.generation_row import ContentGeneration  # noqa: E402, F401

@@ -4,16 +4,18 @@ Only anonymous GET/HEAD requests are served from or stored in the cache; a reque
 carries a session cookie or an Authorization header (editors, API tokens) always reaches
 the view, and its response is never stored (the API marks those private itself).
 
-Each stored page and each ETag carries the content generation it was made in
-(`portal/generation.py`), so after a change every worker on every server misses and renders
-fresh content on its very next request. A hit costs one cache round trip: the generation
-and the page are read together. A revalidation (If-None-Match) reads the generation alone
-and is answered with a 304 before any view runs.
+A page is stored under its scheme, host, path, query and negotiation headers, stamped with
+the content generation it was made in (`portal/generation.py`), and served only while that
+generation is current. A hit costs one cache round trip (the published generation and the
+page are read together) and no SQL. Only canonical URLs are stored: a response whose view
+never looked up one of the query parameters is answered but not kept, so junk query strings
+cannot fill the cache.
 
-This middleware sets ETag and Cache-Control on every anonymous 200 it sees, cached or not:
-with the cache down (no generation can be kept) the ETag is a hash of the body, so a
-conditional GET still gets its 304. CORS headers are added outside it (see MIDDLEWARE), so
-a cached copy never carries another request's Access-Control-Allow-Origin.
+The ETag of every anonymous 200 is a hash of its body, kept with the page: it shows nothing
+of the generation, and a change that leaves a page's bytes alone (a draft saved) leaves its
+ETag alone, so revalidations still get their 304. A hit carries the headers the view's
+response had; CORS and the security headers are added outside this middleware (MIDDLEWARE),
+so hits, misses and 304s get them alike.
 """
 
 from __future__ import annotations
@@ -22,12 +24,14 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import HttpResponse, HttpResponseNotModified, QueryDict
 from django.utils.cache import patch_vary_headers
 
 from portal import generation
 
 CACHED_PREFIXES = ("/en/", "/zh-hans/", "/api/v1/", "/sitemap.xml", "/sitemap-", "/robots.txt")
+# Headers a 304 repeats from the response it stands for (RFC 9110 15.4.5), as Django's own do.
+NOT_MODIFIED_HEADERS = ("Cache-Control", "Content-Location", "Date", "ETag", "Expires", "Vary")
 
 
 def is_anonymous(request) -> bool:
@@ -51,30 +55,75 @@ def body_etag(response) -> str:
 
 
 def etag_matches(request, etag: str) -> bool:
+    """If-None-Match names `etag`, or is `*`: callers ask only for a current representation (a 200)."""
     header = request.META.get("HTTP_IF_NONE_MATCH", "")
     return bool(header) and (header.strip() == "*" or etag in [tag.strip() for tag in header.split(",")])
 
 
-def _fingerprint(request) -> str:
-    """What makes two anonymous requests get the same bytes: path, query and negotiation headers."""
+class LookedUpQueryDict(QueryDict):
+    """`request.GET` that remembers which parameters were asked for by name (`get`, `[]`,
+    `getlist`, `in`), copies included; iterating (to echo the query string) asks for none."""
+
+    def __init__(self, *args, **kwargs):
+        self.looked_up: set[str] = set()  # before parsing, which looks keys up itself
+        super().__init__(*args, **kwargs)
+        self.looked_up.clear()
+
+    def __getitem__(self, key):
+        self.looked_up.add(key)
+        return super().__getitem__(key)
+
+    def getlist(self, key, default=None):
+        self.looked_up.add(key)
+        return super().getlist(key, default)
+
+    def __contains__(self, key):
+        self.looked_up.add(key)
+        return super().__contains__(key)
+
+    def __copy__(self):
+        result = super().__copy__()
+        result.looked_up = self.looked_up
+        return result
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result.looked_up = self.looked_up
+        return result
+
+    @classmethod
+    def watching(cls, query: QueryDict) -> LookedUpQueryDict:
+        """The same parameters as `query`, as Django parsed them."""
+        watched = cls(mutable=True, encoding=query.encoding)
+        for key, values in query.lists():
+            watched.setlist(key, values)
+        watched._mutable = False
+        return watched
+
+    def all_looked_up(self) -> bool:
+        return self.looked_up.issuperset(self.keys())
+
+
+def _key(request) -> str:
+    """What makes two anonymous requests get the same bytes: scheme and host (absolute links),
+    path, query and negotiation headers."""
     parts = [
+        request.scheme,
+        request.get_host(),
         request.get_full_path(),
         request.META.get("HTTP_ACCEPT", ""),
     ]
     if request.path.startswith("/api/"):
         # Without ?lang= the API answers in the language of the cookie or Accept-Language.
         parts += [request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""), request.META.get("HTTP_ACCEPT_LANGUAGE", "")]
-    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
-
-
-def etag_for(content_generation: int, fingerprint: str) -> str:
-    return f'W/"{content_generation:x}-{fingerprint[:16]}"'
+    return "portal:page:" + hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
 
 
 class PageCacheMiddleware:
-    """Serve anonymous GETs from the shared cache; answer revalidations before any view runs."""
+    """Serve anonymous GETs from the shared cache; answer revalidations of cached pages before any view runs."""
 
-    stored_headers = ("Content-Type", "Content-Language", "Vary", "Link", "Allow", "X-Robots-Tag")
+    # Set here for every request; never stored with a page.
+    unstored_headers = frozenset({"etag", "x-cache"})
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -85,75 +134,49 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not is_cacheable_request(request):
             return self.get_response(request)
-        fingerprint = _fingerprint(request)
         if self.bypass_header and request.headers.get(self.bypass_header):
-            # The benchmark's cold read: rendered every time, never stored, never a 304.
-            current = generation.stored_generation()
-            return self._finish(request, self._render(request, current, store_as=None), fingerprint, current)
-        if "HTTP_IF_NONE_MATCH" in request.META:
-            return self._revalidate(request, fingerprint)
-        current, frozen = self._lookup(self._key(fingerprint))
-        return self._serve(request, fingerprint, current, frozen)
-
-    @staticmethod
-    def _key(fingerprint: str) -> str:
-        return f"portal:page:{fingerprint}"
-
-    def _lookup(self, key: str) -> tuple[int | None, dict | None]:
-        """The content generation and, when it is current, the stored page: one cache round trip."""
+            # The benchmark's cold read: rendered every time, never stored.
+            return self._finish(request, self._render(request, generation.current(), store_as=None))
+        key = _key(request)
         found = cache.get_many([generation.GENERATION_KEY, key])
-        current = found.get(generation.GENERATION_KEY)
-        if current is None:  # a fresh or flushed cache (or none at all): start a generation
-            return generation.stored_generation(), None
-        return current, self._current_page(found.get(key), current)
-
-    def _revalidate(self, request, fingerprint: str):
-        """A 304 when the client's ETag is the current one; the generation alone is read for
-        it. A stale tag (the content changed since) then reads the page, as a plain GET would."""
-        current = generation.stored_generation()
-        if current is not None and etag_matches(request, etag_for(current, fingerprint)):
-            return self._not_modified(etag_for(current, fingerprint))
-        frozen = self._current_page(cache.get(self._key(fingerprint)), current) if current is not None else None
-        return self._serve(request, fingerprint, current, frozen)
-
-    def _serve(self, request, fingerprint: str, current: int | None, frozen: dict | None):
-        if frozen is not None:
-            response = self._serve_hit(frozen)
-        else:
-            response = self._render(request, current, store_as=self._key(fingerprint))
-        return self._finish(request, response, fingerprint, current)
+        current = generation.current(seen_in_cache=found.get(generation.GENERATION_KEY))
+        frozen = found.get(key)
+        if current is not None and frozen is not None and frozen.get("generation") == current:
+            return self._finish(request, self._serve_hit(frozen))
+        # Not stored, or from an older generation (then overwritten by this one).
+        return self._finish(request, self._render(request, current, store_as=key))
 
     def _serve_hit(self, frozen: dict) -> HttpResponse:
         response = HttpResponse(frozen["content"])
         for name, value in frozen["headers"].items():
             response[name] = value
+        response["ETag"] = frozen["etag"]
         response["X-Cache"] = "hit"
         return response
 
     def _render(self, request, current: int | None, *, store_as: str | None):
-        """The view's response, made in generation `current` and stored under `store_as`
-        when it may be shared. Without a generation (cache down) nothing is stored."""
+        """The view's response, made in generation `current` and stored under `store_as` when it
+        may be shared. Without a generation (the database cannot be read) nothing is stored."""
+        request.GET = LookedUpQueryDict.watching(request.GET)
         with generation.pinned(current):
             response = self.get_response(request)
-        if store_as and current is not None and request.method == "GET" and self._storable(response):
-            cache.set(store_as, self._freeze(response, current), self.timeout)
+        if self._is_shareable(response):
+            response["ETag"] = body_etag(response)
+            if store_as and current is not None and request.method == "GET" and request.GET.all_looked_up():
+                cache.set(store_as, self._freeze(response, current), self.timeout)
         response["X-Cache"] = "miss"
         return response
 
-    def _finish(self, request, response, fingerprint: str, current: int | None):
-        """ETag and Cache-Control of an anonymous 200; a 304 when a body-hash ETag matches."""
+    def _finish(self, request, response):
+        """Cache-Control of an anonymous 200, and a 304 when the client has its ETag."""
         if response.status_code != 200 or response.cookies:
             return response
-        if current is not None:
-            response["ETag"] = etag_for(current, fingerprint)
-        elif not response.streaming:
-            response["ETag"] = body_etag(response)
         if not response.has_header("Cache-Control"):
             response["Cache-Control"] = self._cache_control(request)
         if request.path.startswith("/api/"):
             patch_vary_headers(response, ["Accept-Language"])
-        if current is None and response.has_header("ETag") and etag_matches(request, response["ETag"]):
-            return self._not_modified(response["ETag"])
+        if response.has_header("ETag") and etag_matches(request, response["ETag"]):
+            return self._not_modified(response)
         return response
 
     def _cache_control(self, request) -> str:
@@ -163,12 +186,7 @@ class PageCacheMiddleware:
         return f"public, max-age={self.max_age}, stale-while-revalidate={self.max_age * 5}"
 
     @staticmethod
-    def _current_page(frozen, current: int) -> dict | None:
-        # Pages are stored under one key per URL and carry the generation they were made in;
-        # a page from an older generation is a miss and is overwritten by the fresh one.
-        return frozen if frozen is not None and frozen.get("generation") == current else None
-
-    def _storable(self, response) -> bool:
+    def _is_shareable(response) -> bool:
         cache_control = response.get("Cache-Control", "")
         return (
             response.status_code == 200
@@ -182,11 +200,14 @@ class PageCacheMiddleware:
         return {
             "generation": current,
             "content": response.content,
-            "headers": {name: response[name] for name in self.stored_headers if response.has_header(name)},
+            "etag": response["ETag"],
+            "headers": {name: value for name, value in response.items() if name.lower() not in self.unstored_headers},
         }
 
     @staticmethod
-    def _not_modified(etag: str) -> HttpResponseNotModified:
-        response = HttpResponseNotModified()
-        response["ETag"] = etag
-        return response
+    def _not_modified(response) -> HttpResponseNotModified:
+        not_modified = HttpResponseNotModified()
+        for name in NOT_MODIFIED_HEADERS:
+            if response.has_header(name):
+                not_modified[name] = response[name]
+        return not_modified

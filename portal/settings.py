@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Per-section Content-Security-Policy; see CONTENT_SECURITY_POLICY and CSP_SECTION_RELAXATIONS.
     "portal.middleware.SectionCSPMiddleware",
+    # Outside the page cache and whitenoise, so hits and static files carry it as misses do.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the page cache, so the CORS headers answer the request at hand, hit or miss:
     # a stored copy carries none, whichever request (with or without Origin) filled it.
@@ -74,7 +76,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns a lost database into a 503 page or JSON body instead of a 500 traceback.
     "portal.middleware.DatabaseUnavailableMiddleware",
     # django-axes must be last: it answers locked-out login attempts.
@@ -137,6 +138,9 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 3600)
 PUBLIC_MAX_AGE = env.int("PUBLIC_MAX_AGE", default=env.int("PAGE_CACHE_BROWSER_MAX_AGE", default=60))
 # Only the benchmark sets this: a request carrying the header skips the cache (a cold read).
 PAGE_CACHE_BYPASS_HEADER = env.str("PAGE_CACHE_BYPASS_HEADER", default="")
+# How often each process checks the content generation with the database (portal/generation.py):
+# the most a server can lag behind a commit it did not make, whatever Redis does meanwhile.
+CONTENT_GENERATION_CHECK_SECONDS = env.float("CONTENT_GENERATION_CHECK_SECONDS", default=2.0)
 
 # --- Authentication ---------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

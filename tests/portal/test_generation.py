@@ -19,12 +19,97 @@ def test_content_models_are_the_content_apps_the_references_and_the_search_index
     assert set(content_models()) == expected
 
 
-def test_content_changed_bumps_now_and_again_after_commit(django_capture_on_commit_callbacks):
+def test_a_change_is_stored_in_the_database_in_its_own_transaction():
+    from portal.generation_row import ContentGeneration
+
     before = content_generation()
+    content_changed()
+    assert content_generation() > before
+    assert ContentGeneration.objects.get().value == content_generation()
+
+
+def test_the_writer_sees_its_bump_at_once_and_the_process_after_the_commit(django_capture_on_commit_callbacks):
+    known_before = generation._memo
     with django_capture_on_commit_callbacks(execute=True):
         content_changed()
-        assert content_generation() == before + 1
-    assert content_generation() == before + 2
+        assert generation._memo == known_before  # not yet committed: other threads keep the old one
+    assert generation._memo.value == content_generation()
+
+
+def test_the_commit_publishes_the_generation_in_the_cache(django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    with django_capture_on_commit_callbacks(execute=True):
+        content_changed()
+    assert cache.get(generation.GENERATION_KEY) == content_generation()
+
+
+def test_a_bump_rolled_back_with_its_savepoint_is_forgotten():
+    from django.db import transaction
+
+    content_changed()
+    before = content_generation()
+    with transaction.atomic():
+        content_changed()
+        assert content_generation() > before
+        transaction.set_rollback(True)
+    assert content_generation() == before
+
+
+def test_a_newer_generation_published_in_the_cache_is_adopted():
+    committed = generation.current()
+    assert generation.current(seen_in_cache=committed + 10) == committed + 10
+    assert generation.current() == committed + 10
+    assert generation.current(seen_in_cache=committed) == committed + 10  # never goes back
+
+
+def test_many_to_many_changes_bump_once_after_the_rows_changed(monkeypatch):
+    from tests.factories import ReferenceFactory
+
+    category, reference = TherapyCategoryFactory(), ReferenceFactory()
+    bumps = []
+    monkeypatch.setattr(generation, "content_changed", lambda: bumps.append(1))
+    category.references.add(reference)
+    assert bumps == [1]  # post_add; pre_add changed nothing yet
+
+
+@pytest.fixture
+def checked_every_two_seconds(settings, monkeypatch):
+    """A process whose memo was checked at t=0, and a clock the test moves."""
+    settings.CONTENT_GENERATION_CHECK_SECONDS = 2
+    now = [1000.0]
+    monkeypatch.setattr(generation.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(generation, "_memo", generation._Memo(generation.current(), now[0]))
+    return now
+
+
+def test_within_the_check_interval_the_generation_costs_no_query(checked_every_two_seconds, django_assert_num_queries):
+    checked_every_two_seconds[0] += 1.9
+    with django_assert_num_queries(0):
+        generation.current()
+
+
+def test_after_the_check_interval_one_query_reads_a_commit_made_elsewhere(checked_every_two_seconds,
+                                                                         django_assert_num_queries):
+    from portal.generation_row import ContentGeneration
+
+    elsewhere = generation.current() + 5
+    ContentGeneration.objects.update(value=elsewhere)  # another server's commit
+    checked_every_two_seconds[0] += 2
+    with django_assert_num_queries(1):
+        assert generation.current() == elsewhere
+    with django_assert_num_queries(0):
+        generation.current()
+
+
+def test_with_the_database_unreadable_there_is_no_generation_to_serve_from(checked_every_two_seconds):
+    from unittest import mock
+
+    from django.db import OperationalError, connection
+
+    checked_every_two_seconds[0] += 2
+    with mock.patch.object(connection, "cursor", side_effect=OperationalError("gone")):
+        assert generation.current() is None
 
 
 def test_a_pinned_generation_is_what_derived_values_are_keyed_by():
