@@ -2,18 +2,17 @@
 
 from django.contrib.syndication.views import Feed
 from django.urls import path, reverse
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from policies import selectors
-from portal.feeds import FEED_SIZE, as_datetime
+from portal.feeds import FEED_SIZE, AtomFeed, as_datetime
 
 
 class LatestPoliciesFeed(Feed):
     """Two queries: the policies and their published authorities."""
 
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
     title = _("Cell Therapy Portal: new policy documents")
     subtitle = _("Laws, regulations, plans and guidelines on cell therapy, newest first.")
 

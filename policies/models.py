@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from policies.choices import AuthorityLevel, DocumentType, LegalStatus
 from portal.choices import DatePrecision, Jurisdiction
 from portal.dates import display_partial_date, machine_partial_date, partial_date_error
-from portal.models import EditorialModel
+from portal.models import EditorialModel, TextRules
 
 
 class Authority(EditorialModel):
@@ -160,7 +160,7 @@ class PolicyDocument(EditorialModel):
         return display_partial_date(self.effective_on, self.effective_on_precision)
 
 
-class KeyProvision(models.Model):
+class KeyProvision(TextRules, models.Model):
     """One provision of a policy that matters for cell therapy, in the document's order."""
 
     policy = models.ForeignKey(PolicyDocument, on_delete=models.CASCADE, related_name="provisions")

@@ -12,6 +12,7 @@ from functools import lru_cache, reduce
 from operator import or_
 
 import django_filters as filters
+from django import forms
 from django.db.models import Q
 from django.http import QueryDict
 from django.utils.translation import get_language
@@ -134,8 +135,9 @@ class StableOrderingFilter(filters.OrderingFilter):
         if value in filters.constants.EMPTY_VALUES:
             return qs
         ordering = [self.get_ordering_value(param) for param in value if param not in filters.constants.EMPTY_VALUES]
-        if ordering:
-            ordering.append("-pk" if ordering[-1].startswith("-") else "pk")
+        if not ordering:  # `ordering=,`: keep the default order (order_by() would drop it)
+            return qs
+        ordering.append("-pk" if ordering[-1].startswith("-") else "pk")
         return qs.order_by(*ordering)
 
 
@@ -147,10 +149,16 @@ def ordering_filter(*fields: str) -> filters.OrderingFilter:
     )
 
 
+class IntegerFilter(filters.NumberFilter):
+    """A whole number: NumberFilter's decimal field would take `year=0.5` (and match nothing)."""
+
+    field_class = forms.IntegerField
+
+
 class ReferenceFilterSet(EditorialFilterSet):
     search_fields = ("title", "authors", "publisher", "doi", "pmid", "slug")
 
-    year = filters.NumberFilter(min_value=0, max_value=9999, help_text=_("Year of publication."))
+    year = IntegerFilter(min_value=0, max_value=9999, help_text=_("Year of publication."))
     ordering = ordering_filter("title", "year", "updated_at")
 
     class Meta:

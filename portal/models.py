@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import reversion
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.choices import PUBLISHER_STATUSES, EditorialStatus, ReferenceKind
 from portal.links import slug_path
 from portal.markdown import render_markdown
-from portal.validators import validate_doi, validate_pmid
+from portal.validators import control_character_errors, validate_doi, validate_pmid
 
 
 class EditorialQuerySet(models.QuerySet):
@@ -44,7 +46,26 @@ def _markdown_html(field: str) -> property:
     return property(html)
 
 
-class EditorialModel(models.Model):
+class TextRules:
+    """Model validation of every text field: no control characters (`control_character_errors`).
+
+    Every curated model (through `EditorialModel`) and every inline row inherits it, so the
+    admin, the API and the loaders, which all call `full_clean()`, refuse them alike.
+    """
+
+    def clean_fields(self, exclude=None):
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for name, error in control_character_errors(self, exclude).items():
+            errors.setdefault(name, []).append(error)
+        if errors:
+            raise ValidationError(errors)
+
+
+class EditorialModel(TextRules, models.Model):
     """Workflow status, stable slug, timestamps and authorship for every curated item.
 
     Subclasses name the field their slug derives from (`slug_source_field`) and the public
@@ -273,9 +294,10 @@ class Reference(EditorialModel):
 
     @staticmethod
     def link_for(doi: str, pmid: str, url: str) -> str:
-        """The most durable address for a source: DOI, then PubMed, then the URL."""
+        """The most durable address for a source: DOI, then PubMed, then the URL. A DOI may
+        hold any Unicode and `<>#?%`; percent-encoded, its link is a valid URI (as doi.org advises)."""
         if doi:
-            return f"https://doi.org/{doi}"
+            return "https://doi.org/" + quote(doi, safe="/:;()@!$&'*+,=")
         if pmid:
             return f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
         return url

@@ -211,12 +211,18 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticatedOrReadOnly",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "portal.api.schema.PortalAutoSchema",
     # JSON first (the default for clients that do not ask), the browsable API, CSV by ?format=csv.
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
         "portal.api.renderers.CSVRenderer",
+    ],
+    # Bounded body size (DATA_UPLOAD_MAX_MEMORY_SIZE) and JSON nesting (API_MAX_JSON_DEPTH).
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.Pagination",
     "PAGE_SIZE": 20,
@@ -231,6 +237,9 @@ REST_FRAMEWORK = {
         "login": env.str("API_LOGIN_THROTTLE_RATE", default="10/min"),
     },
 }
+
+# Deeper JSON bodies are refused with a 400; no resource nests more than a few levels.
+API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=32)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cell Therapy Portal API",

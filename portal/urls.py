@@ -8,9 +8,9 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from portal import health, views
+from portal.api.docs import DocsView, SchemaView
 from portal.sitemaps import SITEMAPS
 
 # A lost database reached outside a view is a 503 too (portal/middleware.py).
@@ -27,8 +27,8 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots"),
     # The JSON API and its documentation: outside the language prefix, the language is ?lang=.
     path("api/", include("portal.api.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
+    path("api/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
 urlpatterns += i18n_patterns(

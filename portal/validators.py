@@ -1,6 +1,10 @@
-"""Format validators for the identifiers the portal cites and links out to."""
+"""Format validators for the identifiers the portal cites and links out to, and the text rule."""
 
+import re
+
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 validate_doi = RegexValidator(
@@ -20,3 +24,36 @@ validate_icd10 = RegexValidator(
     r"^[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?$", _("Enter an ICD-10 code such as M17 or C83.3."), "invalid_icd10"
 )
 validate_mesh = RegexValidator(r"^[CD]\d{6,9}$", _("Enter a MeSH ID such as D020370."), "invalid_mesh")
+
+# C0 control characters but tab, line feed and carriage return: XML 1.0 cannot carry them (an
+# Atom feed with one was a 500), and no editor means to type one.
+CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def strip_control_characters(text: str) -> str:
+    return CONTROL_CHARACTER.sub("", text)
+
+
+def control_character_errors(instance, exclude=None) -> dict[str, ValidationError]:
+    """A ValidationError per text field of `instance` holding a control character.
+
+    Fields are read through `_meta`, so every text field is covered, language columns
+    included. A language column (`name_zh_hans`) is named as its field (`name`) when the
+    caller validates the field itself (the API), else by its own name (the admin's forms).
+    """
+    exclude = set(exclude or ())
+    errors = {}
+    for field in instance._meta.concrete_fields:
+        if not isinstance(field, models.CharField | models.TextField) or field.name in exclude:
+            continue
+        value = getattr(instance, field.attname)
+        found = CONTROL_CHARACTER.search(value) if isinstance(value, str) else None
+        if found is None:
+            continue
+        translated = getattr(field, "translated_field", None)
+        name = translated.name if translated is not None and translated.name not in exclude else field.name
+        errors[name] = ValidationError(
+            _("Remove the control character U+%(code)04X: only tabs and line breaks are allowed in text."),
+            code="control_character", params={"code": ord(found.group())},
+        )
+    return errors

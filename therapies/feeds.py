@@ -2,18 +2,17 @@
 
 from django.contrib.syndication.views import Feed
 from django.urls import path, reverse
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from portal.feeds import FEED_SIZE, as_datetime
+from portal.feeds import FEED_SIZE, AtomFeed, as_datetime
 from therapies import selectors
 
 
 class LatestApprovalsFeed(Feed):
     """One query: approvals of published therapies, newest decision first."""
 
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
     title = _("Cell Therapy Portal: new approvals")
     subtitle = _("Regulators' decisions on cell therapy products, newest first.")
 

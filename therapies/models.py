@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.choices import DatePrecision
 from portal.dates import display_partial_date, machine_partial_date, partial_date_error
-from portal.models import EditorialModel, EditorialQuerySet, TreeQuerySet, parent_cycle_error
+from portal.models import EditorialModel, EditorialQuerySet, TextRules, TreeQuerySet, parent_cycle_error
 from portal.validators import validate_hgnc, validate_icd10, validate_mesh, validate_ncbi_gene, validate_uniprot
 from therapies.choices import (
     STATUS_AFTER_EVENT,
@@ -167,7 +167,7 @@ class Mechanism(EditorialModel):
         verbose_name_plural = _("mechanisms")
 
 
-class MechanismMolecule(models.Model):
+class MechanismMolecule(TextRules, models.Model):
     """The part a molecule plays in a mechanism, in words."""
 
     mechanism = models.ForeignKey(Mechanism, on_delete=models.CASCADE, related_name="molecule_links")
@@ -280,7 +280,7 @@ def refresh_stages(therapy_ids) -> None:
         Therapy.objects.filter(pk__in=ids).exclude(stage=stage).update(stage=stage)
 
 
-class TherapyName(models.Model):
+class TherapyName(TextRules, models.Model):
     """A name readers search a product by besides its trade and generic names: a former
     name or a development code (CTL019, JCAR017, bb2121)."""
 
@@ -304,7 +304,7 @@ class TherapyName(models.Model):
         return self.name
 
 
-class TherapyMechanism(models.Model):
+class TherapyMechanism(TextRules, models.Model):
     """How one therapy relies on one mechanism, in words."""
 
     therapy = models.ForeignKey(Therapy, on_delete=models.CASCADE, related_name="mechanism_links")
@@ -383,7 +383,7 @@ class ApprovalManager(models.Manager.from_queryset(ApprovalQuerySet)):
         return super().get_queryset().annotate(status=status_expression())
 
 
-class Approval(models.Model):
+class Approval(TextRules, models.Model):
     """One regulator's decision on one therapy for one indication.
 
     Its status is not stored: it follows from its events (`status_expression`), read as the
@@ -510,7 +510,7 @@ def regulator_model():
     return Approval._meta.get_field("regulator").related_model
 
 
-class ApprovalEvent(models.Model):
+class ApprovalEvent(TextRules, models.Model):
     """Something that happened to an approval after the decision, dated and cited."""
 
     approval = models.ForeignKey(Approval, on_delete=models.CASCADE, related_name="events")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.core.exceptions import ImproperlyConfigured
+from django.core.validators import slug_re
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema_field
@@ -67,7 +68,7 @@ class LinkedSlugField(serializers.RelatedField):
 
     default_error_messages = {
         "does_not_exist": _("No %(model)s with the slug “{value}”."),
-        "invalid": _("Give a slug (a string)."),
+        "invalid": _("Give a slug: letters, digits, hyphens and underscores."),
     }
 
     def __init__(self, compact, **kwargs):
@@ -98,7 +99,8 @@ class LinkedSlugField(serializers.RelatedField):
         return related
 
     def to_internal_value(self, data):
-        if not isinstance(data, str):
+        # Anything else cannot be a slug; a NUL would even make PostgreSQL refuse the query.
+        if not isinstance(data, str) or not slug_re.match(data):
             self.fail("invalid")
         related = self.get_queryset().filter(slug=data).first()
         if related is None:

@@ -31,6 +31,15 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     django_paginator_class = CachedCountPaginator
 
+    def get_schema_operation_parameters(self, view):
+        """OpenAPI: the bounds `positive_int` enforces, and the cap on `page_size`."""
+        bounds = {self.page_query_param: {"minimum": 1},
+                  self.page_size_query_param: {"minimum": 1, "maximum": self.max_page_size}}
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return parameters
+
     def get_page_size(self, request):
         requested = positive_int(request, self.page_size_query_param)
         # An oversized page is capped rather than refused, so scripts asking for "all" still work.

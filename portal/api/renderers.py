@@ -8,15 +8,28 @@ import json
 
 from rest_framework.renderers import BaseRenderer
 
+# A cell starting with one of these is read as a formula by spreadsheet programs (OWASP,
+# "CSV Injection"); a leading single quote makes them show it as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 
 def cell(value) -> str:
-    """A related object becomes its slug, a list of them slugs joined by "; "."""
+    """A related object becomes its slug, a list of them slugs joined by "; "; text that a
+    spreadsheet would run as a formula is prefixed with a quote. JSON numbers (a year, a
+    position) stay numbers, negative ones included: a number cannot carry a formula."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    text = _text(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, dict):
         return str(value["slug"]) if "slug" in value else json.dumps(value, ensure_ascii=False)
     if isinstance(value, list):
-        return "; ".join(cell(item) for item in value)
+        return "; ".join(_text(item) for item in value)
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)

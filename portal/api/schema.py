@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import PolymorphicProxySerializer
+from rest_framework import permissions
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -24,7 +25,37 @@ READ_ERRORS = ("400", "404", "429")
 CONDITIONAL_WRITES = ("put", "patch")
 
 
-class EditorialAutoSchema(AutoSchema):
+def with_empty_choice(parameter: dict) -> dict:
+    """An enum parameter that also takes "": django-filter and DRF's `?format=` read an empty
+    value as "not given" (the HTML lists' forms send one), so the schema says so."""
+    schema = parameter.get("schema", {})
+    for node in (schema, schema.get("items", {})):
+        if "enum" in node and "" not in node["enum"]:
+            node["enum"] = [*node["enum"], ""]
+    return parameter
+
+
+class PortalAutoSchema(AutoSchema):
+    """Every API view's schema: reads open to anonymous readers say so, and empty filter
+    and format values are documented as accepted."""
+
+    def get_auth(self):
+        auths = super().get_auth()
+        permission_classes = [type(permission) for permission in self.view.get_permissions()]
+        anonymous_reads = self.method in permissions.SAFE_METHODS and any(
+            issubclass(cls, permissions.DjangoModelPermissionsOrAnonReadOnly) for cls in permission_classes)
+        if {} not in auths and (not permission_classes or anonymous_reads):
+            auths.append({})  # no credentials needed
+        return auths
+
+    def _get_filter_parameters(self):
+        return [with_empty_choice(parameter) for parameter in super()._get_filter_parameters()]
+
+    def _get_format_parameters(self):
+        return [with_empty_choice(parameter) for parameter in super()._get_format_parameters()]
+
+
+class EditorialAutoSchema(PortalAutoSchema):
     """A list answers with full items, or compact ones with `?brief=1`."""
 
     def get_response_serializers(self):

@@ -203,6 +203,20 @@ class EditorialSerializer(serializers.ModelSerializer):
         """Write inline rows given in the request; nothing to do by default."""
 
 
+class RowSerializer(serializers.ModelSerializer):
+    """An inline row written inside its parent (a therapy's mechanism links): its fields pass
+    the model's own field rules (`clean_fields`: control characters...), as an admin inline's would."""
+
+    def validate(self, attrs):
+        model = self.Meta.model
+        row = model(**attrs)
+        try:
+            row.clean_fields(exclude=[field.name for field in model._meta.concrete_fields if field.name not in attrs])
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(serializers.as_serializer_error(error)) from error
+        return attrs
+
+
 def detail_fields(list_serializer, *extra: str) -> tuple[str, ...]:
     """A detail's fields: those of the list item, then `extra`, then the common ones."""
     common = EditorialSerializer.common_fields

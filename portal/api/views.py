@@ -18,6 +18,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 from reversion.models import Version
@@ -105,6 +106,8 @@ class TokenView(ApiViewMixin, ObtainAuthToken):
 
     throttle_classes = [LoginThrottle]
     renderer_classes = [JSONRenderer]
+    # ObtainAuthToken names DRF's own parsers; ours bound the nesting of JSON bodies.
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
 
 
 class SearchHitSerializer(serializers.Serializer):

@@ -114,3 +114,9 @@ def test_a_patch_without_if_match_keeps_working(editor_api):
     response = editor_api.patch(f"/api/v1/references/{reference.slug}/", {"authors": "x"}, format="json")
 
     assert response.status_code == 200
+
+
+def test_a_method_the_history_does_not_take_is_405_whatever_the_parameters(editor_api):
+    reference = ReferenceFactory()
+    response = editor_api.put(f"/api/v1/references/{reference.slug}/history/?page=0", {}, format="json")
+    assert response.status_code == 405

@@ -24,6 +24,7 @@ from portal.api.serializers import (
     CompactSerializer,
     EditorialSerializer,
     ReferenceCompactSerializer,
+    RowSerializer,
     detail_fields,
     detail_url_field,
 )
@@ -103,7 +104,13 @@ def references_field():
 
 
 def unique_links(links: list[dict], key: str) -> list[dict]:
-    """Refuse the same related object twice in one list of links (a 400, not a database error)."""
+    """Refuse a link without its target, or the same related object twice in one list of
+    links (a 400, not a KeyError or a database error). A PATCH is partial down to the link
+    items, so DRF does not require the target there."""
+    missing = {index: {key: [serializers.Field.default_error_messages["required"]]}
+               for index, link in enumerate(links) if key not in link}
+    if missing:  # keyed by position, as DRF reports the items of a list
+        raise serializers.ValidationError(missing)
     seen = set()
     for link in links:
         if link[key].pk in seen:
@@ -213,7 +220,7 @@ class ApprovalCompactSerializer(CompactSerializer):
         basename = "approval"
 
 
-class TherapyMechanismSerializer(serializers.ModelSerializer):
+class TherapyMechanismSerializer(RowSerializer):
     mechanism = LinkedSlugField(MechanismCompactSerializer)
     role = serializers.CharField(required=False, allow_blank=True, max_length=500)
     molecules = LinkedSlugField(MoleculeCompactSerializer, many=True, read_only=True,
@@ -295,7 +302,7 @@ class ConditionSerializer(ConditionListSerializer):
 
 
 # --- mechanisms -------------------------------------------------------------------------
-class MechanismMoleculeSerializer(serializers.ModelSerializer):
+class MechanismMoleculeSerializer(RowSerializer):
     molecule = LinkedSlugField(MoleculeCompactSerializer)
     role = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
