@@ -16,22 +16,24 @@ from functools import cache
 import reversion
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from reversion.admin import VersionAdmin
 
-from portal import history, i18n, registry
+from portal import history, i18n, pending, registry
 from portal.choices import EditorialStatus
 from portal.citations import citation_errors
-from portal.models import EditorialModel, Reference
+from portal.models import EditorialModel, PendingChange, Reference
 
 admin.site.site_header = _("Cell Therapy Portal: curation")
 admin.site.site_title = _("Cell Therapy Portal admin")
@@ -44,6 +46,10 @@ class EditorialAdminForm(forms.ModelForm):
 
     editorial_user = None  # set per request by EditorialAdmin.get_form
     edited_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    change_comment = forms.CharField(
+        label=_("Comment for the reviewer"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("A change to a published item waits for a Publisher's review: say what you changed and "
+                    "on which source."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,9 +139,9 @@ class GuardedHistoryAdmin(VersionAdmin):
 
     def _reversion_revisionform_view(self, request, version, template_name, extra_context=None):
         own = (version._model, str(version.object_id))
+        current = version._model._default_manager.filter(pk=version.object_id).first()
         if issubclass(version._model, EditorialModel):
-            request.status_before_revert = version._model._default_manager.filter(
-                pk=version.object_id).values_list("status", flat=True).first()
+            request.status_before_revert = current.status if current is not None else None
         try:
             history.check_revert(request.user, version.revision, skip=own)
         except PermissionDenied as denied:
@@ -144,7 +150,45 @@ class GuardedHistoryAdmin(VersionAdmin):
                 opts = self.model._meta
                 return redirect(f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_changelist")
             self.message_user(request, str(denied), messages.WARNING)
+        if request.method == "POST" and current is not None and pending.needs_review(request.user, current):
+            # Reverting a public item is a change like any other: it waits for review.
+            return self._held(request, current, lambda: super(GuardedHistoryAdmin, self)._reversion_revisionform_view(
+                request, version, template_name, extra_context))
         return super()._reversion_revisionform_view(request, version, template_name, extra_context)
+
+    # --- an Editor's change to a public item waits for review (portal/pending.py) ----------
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Outside VersionAdmin's own revision block, so the held save leaves no revision behind.
+        if request.method == "POST":
+            item = self.get_object(request, unquote(object_id))
+            if item is not None and pending.needs_review(request.user, item):
+                return self._held(request, item, lambda: super(GuardedHistoryAdmin, self).change_view(
+                    request, object_id, form_url, extra_context))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _held(self, request, item, view):
+        """Run the admin's own save `view`, undo what it wrote, and keep it as a pending change."""
+        try:
+            pending.refuse_second(item, request.user)
+        except ValidationError as refused:
+            self.message_user(request, " ".join(refused.messages), messages.ERROR)
+            return redirect(request.path)
+        request.pending_baseline = pending.baseline(item)
+        try:
+            response = view()  # a 200 is the form again, with its errors: nothing to hold
+        except pending.HeldForReview as held:
+            change = pending.record(item, request.user, held.proposed, held.baseline,
+                                    comment=request.POST.get("change_comment", ""))
+            self.message_user(request, _("Your change is waiting for a Publisher's review; the public still sees "
+                                         "the published version."), messages.SUCCESS)
+            return redirect("admin:portal_pendingchange_change", change.pk)
+        return response
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        base = getattr(request, "pending_baseline", None)
+        if base is not None:
+            raise pending.HeldForReview(pending.proposal(form.instance, base), base)
 
     def get_object(self, request, object_id, from_field=None):
         item = super().get_object(request, object_id, from_field)
@@ -163,7 +207,7 @@ class EditorialAdmin(ShowsEveryField, GuardedHistoryAdmin):
     list_per_page = 50
     show_full_result_count = False  # a COUNT(*) over the whole table on every page load is wasted work
     editorial_fieldset = (_("Editorial"), {"fields": ["status", "slug", "last_reviewed_on", "internal_note",
-                                                      *readonly_fields, "edited_version"]})
+                                                      *readonly_fields, "edited_version", "change_comment"]})
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -220,17 +264,34 @@ class EditorialAdmin(ShowsEveryField, GuardedHistoryAdmin):
     def mark_facts_checked(self, request, queryset):
         """An editor who re-read an item's sources says so; its page shows the month."""
         today = timezone.localdate()
-        checked = 0
+        checked = held = 0
         for item in queryset:
-            with transaction.atomic(), reversion.create_revision():
-                item.last_reviewed_on = today
-                item.updated_by = request.user
-                item.save(update_fields=["last_reviewed_on", "updated_by", "updated_at"])
-                reversion.set_user(request.user)
-                reversion.set_comment(_("Facts checked against the sources."))
-            checked += 1
-        self.message_user(request, ngettext("%d item marked as checked.", "%d items marked as checked.", checked)
-                          % checked, messages.SUCCESS)
+            def mark(item=item):
+                with transaction.atomic(), reversion.create_revision():
+                    item.last_reviewed_on = today
+                    item.updated_by = request.user
+                    item.save(update_fields=["last_reviewed_on", "updated_by", "updated_at"])
+                    reversion.set_user(request.user)
+                    reversion.set_comment(_("Facts checked against the sources."))
+                return item
+
+            if not pending.needs_review(request.user, item):
+                mark()
+                checked += 1
+                continue
+            try:  # the page shows the date: like any change to a published item, it waits
+                pending.hold(item, request.user, mark, comment=_("Facts checked against the sources."))
+            except ValidationError as refused:
+                self.message_user(request, f"{item}: {' '.join(refused.messages)}", messages.ERROR)
+            else:
+                held += 1
+        if checked:
+            self.message_user(request, ngettext("%d item marked as checked.", "%d items marked as checked.",
+                                                checked) % checked, messages.SUCCESS)
+        if held:
+            self.message_user(request, ngettext(
+                "%d published item is waiting for review as checked.",
+                "%d published items are waiting for review as checked.", held) % held, messages.SUCCESS)
 
     @admin.action(description=_("Archive selected"), permissions=["publish"])
     def archive(self, request, queryset):
@@ -252,3 +313,79 @@ class ReferenceAdmin(EditorialAdmin):
         (None, {"fields": ["kind", "title", "authors", "publisher", "year", "doi", "pmid", "url", "accessed_on"]}),
         EditorialAdmin.editorial_fieldset,
     ]
+
+
+@admin.register(PendingChange)
+class PendingChangeAdmin(admin.ModelAdmin):
+    """The review queue: what waits, oldest first; each change shown field by field."""
+
+    list_display = ["item_label", "kind", "author", "created_at", "age", "state"]
+    list_filter = ["state"]
+    list_select_related = ["author", "content_type"]
+    ordering = ["created_at", "pk"]
+
+    @admin.display(description=_("kind of item"))
+    def kind(self, change):
+        return change.content_type.model_class()._meta.verbose_name
+
+    @admin.display(description=_("waiting"))
+    def age(self, change):
+        return timesince(change.created_at)
+
+    is_reviewer = staticmethod(pending.is_reviewer)
+
+    def get_queryset(self, request):
+        changes = super().get_queryset(request)
+        return changes if self.is_reviewer(request.user) else changes.filter(author=request.user)
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request) and (
+            obj is None or self.is_reviewer(request.user) or obj.author_id == request.user.pk)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return False  # proposed by saving the item itself
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # kept as the record of the review
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        change = self.get_object(request, unquote(object_id))
+        if change is None or not self.has_view_permission(request, change):
+            raise PermissionDenied
+        if request.method == "POST":
+            decision = request.POST.get("decision")
+            actions = {"approve": lambda: pending.approve(change, request.user, request.POST.get("review_comment", "")),
+                       "send_back": lambda: pending.send_back(change, request.user,
+                                                              request.POST.get("review_comment", "")),
+                       "withdraw": lambda: pending.withdraw(change, request.user)}
+            try:
+                actions[decision]()
+            except KeyError:
+                self.message_user(request, _("Choose approve, send back or withdraw."), messages.ERROR)
+            except (PermissionDenied, ValidationError) as refused:
+                messages_ = refused.messages if isinstance(refused, ValidationError) else [str(refused)]
+                self.message_user(request, " ".join(messages_), messages.ERROR)
+            else:
+                self.message_user(request, _("Done: %(state)s.") % {"state": change.get_state_display()},
+                                  messages.SUCCESS)
+                return redirect("admin:portal_pendingchange_changelist")
+        item = change.content_type.model_class()._default_manager.filter(pk=change.object_id).first()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Change to %(item)s") % {"item": change.item_label},
+            "change": change,
+            "item": item,
+            "differences": pending.compare(change) if item is not None else [],
+            "can_review": self.is_reviewer(request.user) and change.state == PendingChange.State.PENDING,
+            "can_withdraw": change.author_id == request.user.pk and change.state == PendingChange.State.PENDING,
+            "item_admin_url": reverse(f"admin:{item._meta.app_label}_{item._meta.model_name}_change",
+                                      args=[item.pk]) if item is not None else None,
+        }
+        return TemplateResponse(request, "admin/portal/pendingchange/review.html", context)

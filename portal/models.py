@@ -457,3 +457,53 @@ class LoadedRecord(models.Model):
 
 # The content generation's row lives beside the code that bumps it; imported so Django finds it.
 from portal.generation_row import ContentGeneration  # noqa: E402, F401
+
+
+class PendingChange(models.Model):
+    """An Editor's change to a public item, held for a Publisher's review (portal/pending.py).
+
+    The public keeps seeing the item as published: the proposal lives here only, as the
+    serialized rows the save would have written (the item and its inline rows, as its
+    history stores them), until a Publisher approves it (one history revision naming both)
+    or sends it back with a comment.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        SENT_BACK = "sent_back", _("Sent back")
+        APPROVED = "approved", _("Approved")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE,
+                                     verbose_name=_("kind of item"))
+    object_id = models.CharField(max_length=64)
+    item_label = models.CharField(_("item"), max_length=300)
+    proposed = models.JSONField(help_text=_("The rows the change would write, serialized as in the history."))
+    based_on = models.CharField(max_length=40, blank=True,
+                                help_text=_("When the item was last saved as the Editor saw it."))
+    comment = models.TextField(_("comment"), blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("author"))
+    created_at = models.DateTimeField(_("proposed"), auto_now_add=True)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.PENDING)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("reviewer"))
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    review_comment = models.TextField(_("review comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("pending change")
+        verbose_name_plural = _("pending changes")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # One open proposal per item: a second one would silently drop or undo the first.
+            models.UniqueConstraint(fields=["content_type", "object_id"], condition=models.Q(state="pending"),
+                                    name="one_pending_change_per_item"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_label} ({self.get_state_display()})"
+
+    @property
+    def item(self):
+        return self.content_type.get_object_for_this_type(pk=self.object_id)

@@ -3,7 +3,7 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
-from portal.api import views
+from portal.api import pending, views
 from portal.api.resources import resources
 
 app_name = "api"
@@ -17,6 +17,7 @@ v1 = [
     path("search/", views.SearchView.as_view(), name="search"),
     path("changes/", views.ChangesView.as_view(), name="changes"),
     path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("pending-changes/<int:pk>/", pending.PendingChangeView.as_view(), name="pending-change"),
     *router.urls,
 ]
 

@@ -8,7 +8,9 @@ queryset starts from `visible_to(user)`.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
@@ -20,6 +22,7 @@ from rest_framework import permissions, status, viewsets
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
+from portal import pending
 from portal.api.history import HistoryMixin
 from portal.api.reads import Reader, Resource
 from portal.api.schema import EditorialAutoSchema
@@ -221,5 +224,19 @@ class EditorialViewSet(ApiViewMixin, HistoryMixin, viewsets.ModelViewSet):
         self.check_if_match(instance)
         serializer = self.get_serializer(instance, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
+        if pending.needs_review(request.user, instance):
+            return self.held_response(instance, serializer)
         instance = serializer.save()
         return self.detail_response(instance, status.HTTP_200_OK)
+
+    def held_response(self, instance, serializer):
+        """An Editor's change to a public item: 202, and where the pending change can be read."""
+        try:
+            change = pending.hold(instance, self.request.user, serializer.save,
+                                  comment=str(self.request.data.get("change_comment", ""))[:2000])
+        except DjangoValidationError as refused:
+            return Response({"detail": " ".join(refused.messages)}, status=status.HTTP_409_CONFLICT)
+        url = self.request.build_absolute_uri(reverse("api:pending-change", kwargs={"pk": change.pk}))
+        return Response({"detail": _("The change is waiting for a Publisher's review; the public still sees the "
+                                     "published version."), "pending_change": url},
+                        status=status.HTTP_202_ACCEPTED, headers={"Location": url})

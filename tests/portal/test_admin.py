@@ -6,6 +6,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from portal import i18n, registry
+from portal.models import PendingChange
 from tests.factories import (
     ApprovalFactory,
     ConditionFactory,
@@ -217,13 +218,24 @@ def test_an_inline_child_without_a_declared_inline_still_shows(monkeypatch, edit
     assert 'name="mechanism_links-__prefix__-role_zh_hans"' in page
 
 
-def test_an_editor_marks_facts_checked_and_the_page_shows_the_month(editor_client, client):
+def test_an_editor_marks_a_published_item_checked_and_it_waits_for_review(editor_client):
+    import datetime
+
+    therapy = TherapyFactory(last_reviewed_on=datetime.date(2024, 1, 1))
+    editor_client.post(reverse("admin:therapies_therapy_changelist"),
+                       {"action": "mark_facts_checked", "_selected_action": [therapy.pk]})
+    therapy.refresh_from_db()
+    assert therapy.last_reviewed_on == datetime.date(2024, 1, 1)
+    assert PendingChange.objects.get().comment == "Facts checked against the sources."
+
+
+def test_a_publisher_marks_facts_checked_and_the_page_shows_the_month(publisher_client, client):
     import datetime
 
     from django.utils import timezone
 
     therapy = TherapyFactory(last_reviewed_on=datetime.date(2024, 1, 1))
-    editor_client.post(reverse("admin:therapies_therapy_changelist"),
+    publisher_client.post(reverse("admin:therapies_therapy_changelist"),
                        {"action": "mark_facts_checked", "_selected_action": [therapy.pk]})
     therapy.refresh_from_db()
     assert therapy.last_reviewed_on == timezone.localdate()
