@@ -165,6 +165,8 @@ AXES_FAILURE_LIMIT = "portal.login_limits.failure_limit"
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# No start-up banner before every management command; lockouts are still logged.
+AXES_VERBOSE = env.bool("AXES_VERBOSE", default=False)
 AXES_CLIENT_IP_CALLABLE = "portal.middleware.client_ip"
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: none, use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
