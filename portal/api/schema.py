@@ -21,6 +21,8 @@ ERRORS = {
     "429": "Too many requests; retry after the number of seconds in `retry_after`.",
 }
 READ_ERRORS = ("400", "404", "429")
+# Text parameters may hold anything but a NUL, which no database takes (a 400 says so).
+TEXT_PARAMETER_PATTERN = "^[^\\u0000]*$"
 # Only updates take If-Match (portal/api/viewsets.py).
 CONDITIONAL_WRITES = ("put", "patch")
 
@@ -49,7 +51,14 @@ class PortalAutoSchema(AutoSchema):
         return auths
 
     def _get_filter_parameters(self):
-        return [with_empty_choice(parameter) for parameter in super()._get_filter_parameters()]
+        filters = getattr(getattr(self.view, "filterset_class", None), "base_filters", {})
+        parameters = [with_empty_choice(parameter) for parameter in super()._get_filter_parameters()]
+        for parameter in parameters:  # the bounds a filter enforces (`year` >= 0) are in the schema
+            extra = getattr(filters.get(parameter["name"]), "extra", {})
+            for bound, key in (("min_value", "minimum"), ("max_value", "maximum")):
+                if extra.get(bound) is not None:
+                    parameter.setdefault("schema", {})[key] = extra[bound]
+        return parameters
 
     def _get_format_parameters(self):
         return [with_empty_choice(parameter) for parameter in super()._get_format_parameters()]
@@ -88,10 +97,19 @@ def document_errors(result, generator, request, public):
         for method, operation in path_item.items():
             codes = READ_ERRORS if method == "get" else tuple(
                 code for code in ERRORS if code != "412" or method in CONDITIONAL_WRITES)
+            if method == "get" and {} not in operation.get("security", [{}]):
+                codes = (*codes, "401", "403")  # a staff-only read
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if schema.get("type") == "string" and not ({"enum", "format", "pattern"} & set(schema)):
+                    schema["pattern"] = TEXT_PARAMETER_PATTERN
             responses = operation.setdefault("responses", {})
+            error_content = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+            takes_csv = any(parameter.get("name") == "format" and "csv" in parameter.get("schema", {}).get("enum", ())
+                            for parameter in operation.get("parameters", []))
+            if takes_csv or "text/csv" in responses.get("200", {}).get("content", {}):
+                # With ?format=csv an error is written as CSV too: a `detail` column.
+                error_content["text/csv"] = {"schema": {"type": "string"}}
             for code in codes:
-                responses.setdefault(code, {
-                    "description": ERRORS[code],
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-                })
+                responses.setdefault(code, {"description": ERRORS[code], "content": error_content})
     return result

@@ -147,7 +147,8 @@ class SearchView(ApiViewMixin, GenericAPIView):
             OpenApiParameter("q", OpenApiTypes.STR, required=True,
                              description="Words to find; English inflections and Chinese text both match."),
             OpenApiParameter("type", OpenApiTypes.STR, description="Comma-separated types to keep, e.g. "
-                             "`therapy,policy` (" + ", ".join(search.kinds()) + ")."),
+                             "`therapy,policy` (" + ", ".join(search.kinds()) + ").",
+                             pattern=r"^ *(?:(?:{kinds}) *(?:, *|$))*$".format(kinds="|".join(search.kinds()))),
         ],
         responses=SearchHitSerializer(many=True),
     )
