@@ -76,5 +76,7 @@ profile: install-dev
 	$(PY) bench/profile.py $(PROFILE_PATH)
 
 # 64 connections x 60 s over pages and API on the production stack; fails on any error.
+# FAULT=redis-stall|pg-restart|worker-kill|all: 30 s runs with that fault mid-run, on a private
+# PostgreSQL cluster and redis-server of their own (docs/reliability.md).
 loadtest: install
-	$(PY) bench/load.py
+	$(PY) bench/load.py $(if $(FAULT),--fault $(FAULT)) $(LOAD_ARGS)

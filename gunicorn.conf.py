@@ -6,6 +6,8 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Connections one threaded worker holds at once (gunicorn's default 1000); all are cut when it dies.
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", "1000"))
 # Load the app once in the master so workers share its memory pages (copy-on-write).
 preload_app = True
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))

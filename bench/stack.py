@@ -10,11 +10,15 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -51,7 +55,9 @@ def prepare_database(env, tree: Path = BASE_DIR, python: str = PYTHON, load: boo
     """Create the database if needed, migrate, collect static files, load the curated data
     (with `tree`'s code and data: a baseline on a database of its own prepares it itself);
     `load=False` keeps the content the database already holds."""
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", env["DATABASE_URL"].rsplit("/", 1)[1]],
+    url = urllib.parse.urlsplit(env["DATABASE_URL"])
+    subprocess.run(["createdb", "-h", url.hostname or "127.0.0.1", "-p", str(url.port or 5432),
+                    "-U", url.username or "postgres", url.path.lstrip("/")],
                    capture_output=True, check=False)
     manage(env, "migrate", "--noinput", quiet=True, tree=tree, python=python)
     manage(env, "collectstatic", "--noinput", quiet=True, tree=tree, python=python)
@@ -84,6 +90,78 @@ def gunicorn(env, port: int, tree: Path = BASE_DIR, python: str = PYTHON):
         with contextlib.suppress(ProcessLookupError):
             os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def postgres_bindir() -> Path | None:
+    """The folder holding initdb and pg_ctl (Debian keeps them out of PATH)."""
+    found = shutil.which("initdb")
+    if found:
+        return Path(found).resolve().parent
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    return candidates[-1].parent if candidates else None
+
+
+class PrivateCluster:
+    """A throwaway PostgreSQL cluster of our own (initdb into a temporary folder, trust
+    authentication, 127.0.0.1:<free port>), for faults no shared server may suffer."""
+
+    def __init__(self, bindir: Path):
+        self.bindir, self.port = bindir, free_port()
+        self.folder = Path(tempfile.mkdtemp(prefix="portal-loadfault-pg-"))
+        self.data = self.folder / "data"
+        # Always given: without them pg_ctl start would reach for the default port and socket.
+        self.options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c max_connections=200"
+
+    def url(self, name: str) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{name}?connect_timeout=2"
+
+    def pg_ctl(self, *args: str, check: bool = True) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "log"), *args, check=check)
+
+    def __enter__(self):
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres")
+        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
+        self.start()
+        return self
+
+    def start(self) -> None:
+        self.pg_ctl("-o", self.options, "-w", "start")
+
+    def __exit__(self, *exc):
+        self.pg_ctl("-m", "immediate", "-w", "stop", check=False)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _run(self, program: str, *args: str, check: bool = True) -> None:
+        command = [str(self.bindir / program), *args]
+        if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=check, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+@contextlib.contextmanager
+def private_redis():
+    """A redis-server of our own on a free port, no persistence; yields (process, URL)."""
+    port = free_port()
+    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                               "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"],
+                              stdout=subprocess.DEVNULL, start_new_session=True)
+    try:
+        for _ in range(50):
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+            time.sleep(0.1)
+        yield server, f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.send_signal(signal.SIGCONT)  # a stall test may have left it stopped
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str]]:
