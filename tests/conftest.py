@@ -1,7 +1,9 @@
-"""Fixtures shared by the whole suite: personas (anonymous, editor, publisher, superuser)."""
+"""Fixtures shared by the whole suite: personas (anonymous, editor, publisher, superuser) and API clients."""
 
 import pytest
 from django.core.cache import cache
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from portal.roles import EDITOR, PUBLISHER
 from tests.factories import UserFactory
@@ -39,4 +41,24 @@ def editor_client(client, editor):
 @pytest.fixture
 def publisher_client(client, publisher):
     client.force_login(publisher)
+    return client
+
+
+# --- API clients: anonymous, and with an Editor's or a Publisher's token -----------------
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def editor_api(editor):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=editor).key}")
+    return client
+
+
+@pytest.fixture
+def publisher_api(publisher):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=publisher).key}")
     return client

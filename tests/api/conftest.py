@@ -11,10 +11,6 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import pytest
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
-
 from tests import factories as f
 
 
@@ -280,22 +276,3 @@ RESOURCES = [
         ordering=("title", "year", "updated_at"),
     ),
 ]
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
-
-@pytest.fixture
-def editor_api(editor):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=editor).key}")
-    return client
-
-
-@pytest.fixture
-def publisher_api(publisher):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=publisher).key}")
-    return client

@@ -41,23 +41,28 @@ def _api_put(editor_api, reference, status):
     editor_api.put(f"/api/v1/references/{reference.slug}/", {**body, "status": status}, format="json")
 
 
-@pytest.mark.parametrize("door", ["form", "bulk", "api_patch", "api_put"])
+DOORS = ["form", "bulk", "api_patch", "api_put"]
+
+
+def _publish_through(door, reference, editor_client, editor_api):
+    """An Editor asks `door` to make `reference` published."""
+    {"form": lambda: _admin_form(editor_client, reference, status="published"),
+     "bulk": lambda: _bulk(editor_client, reference, "publish"),
+     "api_patch": lambda: _api_patch(editor_api, reference, "published"),
+     "api_put": lambda: _api_put(editor_api, reference, "published")}[door]()
+
+
+@pytest.mark.parametrize("door", DOORS)
 def test_an_editor_cannot_publish_a_draft(door, editor_client, editor_api):
     draft = ReferenceFactory(status="in_review")
-    {"form": lambda: _admin_form(editor_client, draft, status="published"),
-     "bulk": lambda: _bulk(editor_client, draft, "publish"),
-     "api_patch": lambda: _api_patch(editor_api, draft, "published"),
-     "api_put": lambda: _api_put(editor_api, draft, "published")}[door]()
+    _publish_through(door, draft, editor_client, editor_api)
     assert _status(draft) == "in_review"
 
 
-@pytest.mark.parametrize("door", ["form", "bulk", "api_patch", "api_put"])
+@pytest.mark.parametrize("door", DOORS)
 def test_an_editor_cannot_restore_an_archived_item(door, editor_client, editor_api):
     archived = ReferenceFactory(status="archived")
-    {"form": lambda: _admin_form(editor_client, archived, status="published"),
-     "bulk": lambda: _bulk(editor_client, archived, "publish"),
-     "api_patch": lambda: _api_patch(editor_api, archived, "published"),
-     "api_put": lambda: _api_put(editor_api, archived, "published")}[door]()
+    _publish_through(door, archived, editor_client, editor_api)
     assert _status(archived) == "archived"
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from portal.models import Reference
+from tests.admin_forms import posted
 from tests.factories import ReferenceFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,14 +25,6 @@ def _saved_revision(item, **changes):
     return Version.objects.get_for_object(item).first()
 
 
-def _form_data(response, **overrides):
-    """What the browser posts back: the form the revert or recover page shows, as it stands."""
-    form = response.context["adminform"].form
-    data = {name: form[name].value() for name in form.fields}
-    data.update(overrides)
-    return {name: value for name, value in data.items() if value is not None}
-
-
 def _revert_url(version):
     return reverse("admin:portal_reference_revision", args=[version.object_id, version.pk])
 
@@ -42,7 +35,7 @@ def test_editor_reverting_an_archived_item_to_a_published_revision_is_refused(ed
     reference.transition("archived", by=publisher)
     page = editor_client.get(_revert_url(published))
 
-    response = editor_client.post(_revert_url(published), _form_data(page))
+    response = editor_client.post(_revert_url(published), posted(page))
 
     assert "Only a Publisher can publish" in response.content.decode()
     assert Reference.objects.get(pk=reference.pk).status == "archived"
@@ -54,34 +47,34 @@ def test_publisher_reverts_an_archived_item_to_its_published_revision(publisher_
     reference.transition("archived", by=publisher)
     page = publisher_client.get(_revert_url(published))
 
-    publisher_client.post(_revert_url(published), _form_data(page))
+    publisher_client.post(_revert_url(published), posted(page))
 
     assert Reference.objects.get(pk=reference.pk).status == "published"
 
 
-def test_editor_recovering_a_deleted_published_item_as_published_is_refused(editor_client):
+def _deleted_published_reference():
+    """A published reference, deleted with a revision: (it, the URL that recovers it)."""
     reference = ReferenceFactory(status="published")
     _saved_revision(reference)
     with reversion.create_revision():
         reference.delete()
     deleted = Version.objects.get_deleted(Reference).get()
-    url = reverse("admin:portal_reference_recover", args=[deleted.pk])
+    return reference, reverse("admin:portal_reference_recover", args=[deleted.pk])
 
-    response = editor_client.post(url, _form_data(editor_client.get(url)))
+
+def test_editor_recovering_a_deleted_published_item_as_published_is_refused(editor_client):
+    reference, url = _deleted_published_reference()
+
+    response = editor_client.post(url, posted(editor_client.get(url)))
 
     assert "Only a Publisher can publish" in response.content.decode()
     assert not Reference.objects.filter(slug=reference.slug).exists()
 
 
 def test_editor_may_recover_a_deleted_published_item_as_a_draft(editor_client):
-    reference = ReferenceFactory(status="published")
-    _saved_revision(reference)
-    with reversion.create_revision():
-        reference.delete()
-    deleted = Version.objects.get_deleted(Reference).get()
-    url = reverse("admin:portal_reference_recover", args=[deleted.pk])
+    reference, url = _deleted_published_reference()
 
-    editor_client.post(url, _form_data(editor_client.get(url), status="draft"))
+    editor_client.post(url, posted(editor_client.get(url), status="draft"))
 
     assert Reference.objects.get(slug=reference.slug).status == "draft"
 
@@ -95,7 +88,7 @@ def test_editor_revert_that_would_restore_another_archived_item_is_refused(edito
     other.transition("archived", by=publisher)
     page = editor_client.get(_revert_url(together))
 
-    editor_client.post(_revert_url(together), _form_data(page))
+    editor_client.post(_revert_url(together), posted(page))
 
     assert Reference.objects.get(pk=other.pk).status == "archived"
 

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from portal.models import Reference
+from tests.admin_forms import posted
 from tests.factories import ReferenceFactory, UserFactory
-from tests.security.test_history_doors import _form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -21,9 +21,9 @@ def test_a_save_from_a_form_opened_before_another_save_is_refused(client, editor
     reference = ReferenceFactory(status="draft", title="Original title", authors="A. Author")
     url = reverse("admin:portal_reference_change", args=[reference.pk])
     client.force_login(editor)
-    first = _form_data(client.get(url))
+    first = posted(client.get(url))
     client.force_login(second_editor)
-    second = _form_data(client.get(url))
+    second = posted(client.get(url))
     client.force_login(editor)
     client.post(url, {**first, "authors": "B. Author"})
     client.force_login(second_editor)
@@ -39,8 +39,8 @@ def test_the_refusal_links_to_the_history(client, editor):
     reference = ReferenceFactory(status="draft")
     url = reverse("admin:portal_reference_change", args=[reference.pk])
     client.force_login(editor)
-    stale = _form_data(client.get(url))
-    client.post(url, {**_form_data(client.get(url)), "authors": "Someone else"})
+    stale = posted(client.get(url))
+    client.post(url, {**posted(client.get(url)), "authors": "Someone else"})
 
     response = client.post(url, stale)
 
@@ -50,9 +50,9 @@ def test_the_refusal_links_to_the_history(client, editor):
 def test_a_save_from_a_fresh_form_goes_through(editor_client):
     reference = ReferenceFactory(status="draft")
     url = reverse("admin:portal_reference_change", args=[reference.pk])
-    editor_client.post(url, {**_form_data(editor_client.get(url)), "authors": "First"})
+    editor_client.post(url, {**posted(editor_client.get(url)), "authors": "First"})
 
-    editor_client.post(url, {**_form_data(editor_client.get(url)), "authors": "Second"})
+    editor_client.post(url, {**posted(editor_client.get(url)), "authors": "Second"})
 
     assert Reference.objects.get(pk=reference.pk).authors == "Second"
 
