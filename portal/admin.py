@@ -33,7 +33,7 @@ from reversion.admin import VersionAdmin
 from portal import history, i18n, pending, registry
 from portal.choices import EditorialStatus
 from portal.citations import citation_errors
-from portal.models import EditorialModel, PendingChange, Reference
+from portal.models import PUBLISHER_ONLY, EditorialModel, PendingChange, Reference
 
 admin.site.site_header = _("Cell Therapy Portal: curation")
 admin.site.site_title = _("Cell Therapy Portal admin")
@@ -55,6 +55,22 @@ class EditorialAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "edited_version" in self.fields and self.instance.pk:
             self.fields["edited_version"].initial = self.stored_version()
+        if "status" in self.fields:
+            self.fields["status"].choices = self.status_choices()
+            # A browser (or a revert of an old revision) can still post a status left out.
+            self.fields["status"].error_messages["invalid_choice"] = PUBLISHER_ONLY
+
+    def status_choices(self) -> list[tuple[str, str]]:
+        """Only the statuses this user may move the item to: an Editor is never offered
+        Published or Archived only to be refused after saving."""
+        allowed = []
+        for value, label in EditorialStatus.choices:
+            try:
+                self.instance.check_status_move(self.editorial_user, self.instance.stored_status, value)
+            except PermissionDenied:
+                continue
+            allowed.append((value, label))
+        return allowed
 
     def stored_version(self) -> str:
         """What the item's last save left: the form was filled in against this."""

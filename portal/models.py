@@ -18,6 +18,9 @@ from portal.links import slug_path
 from portal.markdown import render_markdown
 from portal.validators import control_character_errors, validate_doi, validate_pmid
 
+# What an Editor is told when a status change needs a Publisher (the rule: `check_status_move`).
+PUBLISHER_ONLY = _("Only a Publisher can publish, unpublish, archive or restore content; submit it for review instead.")
+
 
 class EditorialQuerySet(models.QuerySet):
     @staticmethod
@@ -206,10 +209,7 @@ class EditorialModel(TextRules, models.Model):
             return
         touches_public = new_status in PUBLISHER_STATUSES or old_status in PUBLISHER_STATUSES
         if touches_public and not cls.user_can_publish(user):
-            raise PermissionDenied(
-                _("Only a Publisher can publish, unpublish, archive or restore content; "
-                  "submit it for review instead.")
-            )
+            raise PermissionDenied(PUBLISHER_ONLY)
 
     def transition(self, new_status: str, *, by) -> None:
         """Move to `new_status` as `by`, checked and recorded in the history."""

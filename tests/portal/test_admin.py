@@ -241,3 +241,22 @@ def test_a_publisher_marks_facts_checked_and_the_page_shows_the_month(publisher_
     assert therapy.last_reviewed_on == timezone.localdate()
     page = client.get(therapy.get_absolute_url()).content.decode()
     assert f'<time datetime="{therapy.last_reviewed_on:%Y-%m}">' in page
+
+
+def _status_choices(client, url):
+    return [value for value, _label in client.get(url).context["adminform"].form.fields["status"].choices]
+
+
+def test_an_editor_is_offered_only_draft_and_review_for_a_new_item(editor_client):
+    assert _status_choices(editor_client, reverse("admin:therapies_therapy_add")) == ["draft", "in_review"]
+
+
+def test_an_editor_is_offered_only_the_current_status_of_a_published_item(editor_client):
+    therapy = TherapyFactory(status="published")
+    assert _status_choices(editor_client, reverse("admin:therapies_therapy_change", args=[therapy.pk])) == [
+        "published"]
+
+
+def test_a_publisher_is_offered_every_status(publisher_client):
+    assert _status_choices(publisher_client, reverse("admin:therapies_therapy_add")) == [
+        "draft", "in_review", "published", "archived"]
