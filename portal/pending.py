@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from reversion.models import Version
 from reversion.revisions import _follow_relations_recursive, _get_options
 
+from portal import registry
 from portal.models import EditorialModel, PendingChange
 
 # Columns every save rewrites; a comparison that listed them would bury the real change.
@@ -157,13 +158,9 @@ def _verbose(model, name: str) -> str:
         return name
 
 
-def _row_label(model, row: dict, obj=None) -> str:
-    kind = str(model._meta.verbose_name)
-    return f"{kind} {obj}" if obj is not None else kind
-
-
-def compare_rows(old_rows: list[dict], new_rows: list[dict]) -> list[FieldChange]:
-    """Field by field, both languages (each is its own column), inline rows included."""
+def compare_rows(old_rows: list[dict], new_rows: list[dict], labels: dict) -> list[FieldChange]:
+    """Field by field, both languages (each is its own column), inline rows included.
+    `labels` names each existing row: {(model label, pk): "approval FDA 2017-08-30"}."""
     old_by_key = {(row["model"], row["pk"]): row for row in old_rows}
     changes = []
     seen = set()
@@ -172,8 +169,7 @@ def compare_rows(old_rows: list[dict], new_rows: list[dict]) -> list[FieldChange
         key = (row["model"], row["pk"])
         old = None if row.get("new") else old_by_key.get(key)
         seen.add(key)
-        instance = model._default_manager.filter(pk=row["pk"]).first() if old else None
-        label = _row_label(model, row, instance) if old else _("new %(kind)s") % {"kind": model._meta.verbose_name}
+        label = labels[key] if old else _("new %(kind)s") % {"kind": model._meta.verbose_name}
         for name, value in row["fields"].items():
             if name in BOOKKEEPING:
                 continue
@@ -182,18 +178,16 @@ def compare_rows(old_rows: list[dict], new_rows: list[dict]) -> list[FieldChange
                 continue
             if before != value:
                 changes.append(FieldChange(label, _verbose(model, name), before, value))
-    for key, row in old_by_key.items():
-        if key not in seen:
-            model = apps.get_model(row["model"])
-            instance = model._default_manager.filter(pk=row["pk"]).first()
-            changes.append(FieldChange(_row_label(model, row, instance), _("(the whole row)"), _("present"),
-                                       _("removed")))
+    for key in sorted(old_by_key.keys() - seen, key=str):
+        changes.append(FieldChange(labels[key], _("(the whole row)"), _("present"), _("removed")))
     return changes
 
 
 def compare(change: PendingChange) -> list[FieldChange]:
     """The pending change against the item as it is now."""
-    return compare_rows(serialized_rows(change.item), change.proposed)
+    item = change.item
+    labels = {(_label(obj), obj.pk): f"{obj._meta.verbose_name} {obj}" for obj in _follow_relations_recursive(item)}
+    return compare_rows(serialized_rows(item), change.proposed, labels)
 
 
 # --- reviewing ----------------------------------------------------------------------------
@@ -264,7 +258,7 @@ def withdraw(change: PendingChange, by) -> None:
 
 def is_reviewer(user) -> bool:
     """A Publisher of any curated model reviews (each approval still checks the item's own model)."""
-    return any(model.user_can_publish(user) for model in apps.get_models() if issubclass(model, EditorialModel))
+    return any(model.user_can_publish(user) for model in registry.curated_models())
 
 
 def waiting_for(user) -> models.QuerySet:
